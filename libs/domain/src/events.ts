@@ -1,0 +1,72 @@
+export const CONSUMER_TYPES = ['kubernetes-auth', 'dynamic-secret', 'pam', 'app-connection'] as const;
+export type ConsumerType = (typeof CONSUMER_TYPES)[number];
+
+export type ConsumerTarget = { kind: 'pool'; poolId: string } | { kind: 'gateway'; gatewayId: string };
+
+type Event<Type extends string, Data> = { type: Type; data: Data };
+
+export type OrgEntitlementSet = Event<'OrgEntitlementSet', { gatewayPools: boolean }>;
+export type GatewayRegistered = Event<'GatewayRegistered', { gatewayId: string; name?: string; zone?: string }>;
+export type GatewayUpdated = Event<'GatewayUpdated', { gatewayId: string; name?: string; zone?: string }>;
+export type GatewayDeregistered = Event<'GatewayDeregistered', { gatewayId: string }>;
+export type PoolCreated = Event<'PoolCreated', { poolId: string; name: string; description?: string }>;
+export type PoolRenamed = Event<'PoolRenamed', { poolId: string; name: string; previousName: string }>;
+export type PoolDescriptionChanged = Event<'PoolDescriptionChanged', { poolId: string; description?: string }>;
+export type PoolDeleted = Event<'PoolDeleted', { poolId: string; name: string }>;
+export type PoolMemberAdded = Event<'PoolMemberAdded', { poolId: string; gatewayId: string }>;
+export type PoolMemberRemoved = Event<
+  'PoolMemberRemoved',
+  { poolId: string; gatewayId: string; reason: 'removed' | 'gateway-deregistered' }
+>;
+export type ConsumerAttached = Event<
+  'ConsumerAttached',
+  { consumerId: string; consumerType: ConsumerType; target: ConsumerTarget; previousTarget?: ConsumerTarget }
+>;
+export type ConsumerDetached = Event<'ConsumerDetached', { consumerId: string; previousTarget: ConsumerTarget }>;
+
+export type OrgEvent =
+  | OrgEntitlementSet
+  | GatewayRegistered
+  | GatewayUpdated
+  | GatewayDeregistered
+  | PoolCreated
+  | PoolRenamed
+  | PoolDescriptionChanged
+  | PoolDeleted
+  | PoolMemberAdded
+  | PoolMemberRemoved
+  | ConsumerAttached
+  | ConsumerDetached;
+
+export type OrgEventType = OrgEvent['type'];
+
+export const ORG_EVENT_TYPES: readonly OrgEventType[] = [
+  'OrgEntitlementSet',
+  'GatewayRegistered',
+  'GatewayUpdated',
+  'GatewayDeregistered',
+  'PoolCreated',
+  'PoolRenamed',
+  'PoolDescriptionChanged',
+  'PoolDeleted',
+  'PoolMemberAdded',
+  'PoolMemberRemoved',
+  'ConsumerAttached',
+  'ConsumerDetached',
+];
+
+const EVENT_TYPE_SET = new Set<string>(ORG_EVENT_TYPES);
+export const isOrgEventType = (type: string): type is OrgEventType => EVENT_TYPE_SET.has(type);
+
+/**
+ * Index, within one decided batch, of the event that caused each event (undefined: caused by the command).
+ * A gateway leaving its pools is caused by its deregistration.
+ */
+export function causesWithinBatch(events: readonly OrgEvent[]): (number | undefined)[] {
+  let deregisteredAt: number | undefined;
+  return events.map((event, index) => {
+    if (event.type === 'GatewayDeregistered') deregisteredAt = index;
+    if (event.type === 'PoolMemberRemoved' && event.data.reason === 'gateway-deregistered') return deregisteredAt;
+    return undefined;
+  });
+}

@@ -1,0 +1,13 @@
+/** Subject tokens ({org}, {gatewayId}) and other caller-chosen ids. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Pool names: lowercase slug, 1 to 32 characters, no leading or trailing hyphen. */
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+export const isToken = (value: unknown): value is string => typeof value === 'string' && TOKEN_PATTERN.test(value);
+export const isSlug = (value: unknown): value is string => typeof value === 'string' && SLUG_PATTERN.test(value);
+
+/** The org catalog is the consistency boundary: one stream per org (see docs/design.md). */
+export const ORG_STREAM_PREFIX = 'gwpool-org-';
+export const orgStreamId = (org: string): string => `${ORG_STREAM_PREFIX}${org}`;
+export const orgFromStreamId = (streamId: string): string | undefined =>
+  streamId.startsWith(ORG_STREAM_PREFIX) ? streamId.slice(ORG_STREAM_PREFIX.length) : undefined;

@@ -1,0 +1,143 @@
+import type { ConsumerTarget, ConsumerType, OrgEvent } from './events.js';
+
+export interface GatewayState {
+  gatewayId: string;
+  name?: string;
+  zone?: string;
+  /** Pools this gateway is a member of, kept by evolve so lookups never scan pools. */
+  pools: Set<string>;
+}
+
+export interface PoolState {
+  poolId: string;
+  name: string;
+  description?: string;
+  /** Insertion-ordered member gateway ids. */
+  members: Set<string>;
+  consumers: Map<string, ConsumerType>;
+}
+
+export interface ConsumerState {
+  consumerId: string;
+  consumerType: ConsumerType;
+  target: ConsumerTarget;
+}
+
+/** Everything one org owns: the aggregate whose stream guards every cross-entity invariant. */
+export interface OrgCatalog {
+  org: string;
+  /** Revision of the last event folded in; -1 for an org with no history. */
+  revision: number;
+  /** undefined until an operator sets it. */
+  gatewayPoolsEntitled: boolean | undefined;
+  gateways: Map<string, GatewayState>;
+  pools: Map<string, PoolState>;
+  poolIdByName: Map<string, string>;
+  consumers: Map<string, ConsumerState>;
+}
+
+export const initialCatalog = (org: string): OrgCatalog => ({
+  org,
+  revision: -1,
+  gatewayPoolsEntitled: undefined,
+  gateways: new Map(),
+  pools: new Map(),
+  poolIdByName: new Map(),
+  consumers: new Map(),
+});
+
+function unlinkConsumer(state: OrgCatalog, consumerId: string, target: ConsumerTarget | undefined): void {
+  if (target?.kind === 'pool') state.pools.get(target.poolId)?.consumers.delete(consumerId);
+}
+
+/**
+ * Folds one event into the catalog. It mutates and returns the state it is given: catalogs hold
+ * tens of thousands of entries and copying them per event would make replays quadratic. Callers that
+ * need the previous state keep their own copy (see cloneCatalog).
+ */
+export function evolve(state: OrgCatalog, event: OrgEvent, revision: number): OrgCatalog {
+  state.revision = revision;
+  switch (event.type) {
+    case 'OrgEntitlementSet':
+      state.gatewayPoolsEntitled = event.data.gatewayPools;
+      return state;
+    case 'GatewayRegistered':
+    case 'GatewayUpdated': {
+      const { gatewayId, name, zone } = event.data;
+      const pools = state.gateways.get(gatewayId)?.pools ?? new Set<string>();
+      state.gateways.set(gatewayId, { gatewayId, name, zone, pools });
+      return state;
+    }
+    case 'GatewayDeregistered':
+      state.gateways.delete(event.data.gatewayId);
+      return state;
+    case 'PoolCreated': {
+      const { poolId, name, description } = event.data;
+      state.pools.set(poolId, { poolId, name, description, members: new Set(), consumers: new Map() });
+      state.poolIdByName.set(name, poolId);
+      return state;
+    }
+    case 'PoolRenamed': {
+      const pool = state.pools.get(event.data.poolId);
+      if (pool) {
+        if (state.poolIdByName.get(pool.name) === pool.poolId) state.poolIdByName.delete(pool.name);
+        pool.name = event.data.name;
+        state.poolIdByName.set(pool.name, pool.poolId);
+      }
+      return state;
+    }
+    case 'PoolDescriptionChanged': {
+      const pool = state.pools.get(event.data.poolId);
+      if (pool) pool.description = event.data.description;
+      return state;
+    }
+    case 'PoolDeleted': {
+      const pool = state.pools.get(event.data.poolId);
+      if (pool) {
+        if (state.poolIdByName.get(pool.name) === pool.poolId) state.poolIdByName.delete(pool.name);
+        for (const gatewayId of pool.members) state.gateways.get(gatewayId)?.pools.delete(pool.poolId);
+        state.pools.delete(pool.poolId);
+      }
+      return state;
+    }
+    case 'PoolMemberAdded':
+      state.pools.get(event.data.poolId)?.members.add(event.data.gatewayId);
+      state.gateways.get(event.data.gatewayId)?.pools.add(event.data.poolId);
+      return state;
+    case 'PoolMemberRemoved':
+      state.pools.get(event.data.poolId)?.members.delete(event.data.gatewayId);
+      state.gateways.get(event.data.gatewayId)?.pools.delete(event.data.poolId);
+      return state;
+    case 'ConsumerAttached': {
+      const { consumerId, consumerType, target } = event.data;
+      unlinkConsumer(state, consumerId, state.consumers.get(consumerId)?.target);
+      state.consumers.set(consumerId, { consumerId, consumerType, target });
+      if (target.kind === 'pool') state.pools.get(target.poolId)?.consumers.set(consumerId, consumerType);
+      return state;
+    }
+    case 'ConsumerDetached':
+      unlinkConsumer(state, event.data.consumerId, state.consumers.get(event.data.consumerId)?.target);
+      state.consumers.delete(event.data.consumerId);
+      return state;
+    default: {
+      const unknown: never = event;
+      throw new Error(`unhandled event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+export function cloneCatalog(state: OrgCatalog): OrgCatalog {
+  const gateways = new Map<string, GatewayState>();
+  for (const [id, g] of state.gateways) gateways.set(id, { ...g, pools: new Set(g.pools) });
+  const pools = new Map<string, PoolState>();
+  for (const [id, p] of state.pools) pools.set(id, { ...p, members: new Set(p.members), consumers: new Map(p.consumers) });
+  const consumers = new Map<string, ConsumerState>();
+  for (const [id, c] of state.consumers) consumers.set(id, { ...c });
+  return { ...state, gateways, pools, poolIdByName: new Map(state.poolIdByName), consumers };
+}
+
+export const foldCatalog = (org: string, events: Iterable<{ event: OrgEvent; revision: number }>): OrgCatalog => {
+  let state = initialCatalog(org);
+  for (const { event, revision } of events) state = evolve(state, event, revision);
+  return state;
+};

@@ -1,0 +1,86 @@
+/** The event-log port: what the services need from an event store, whatever the adapter. */
+
+export interface EventMetadata {
+  actor?: string;
+  correlationId: string;
+  causationId: string;
+  /** ISO-8601, when the command was accepted. */
+  occurredAt: string;
+  [key: string]: unknown;
+}
+
+export interface NewEvent {
+  /** UUID; adapters store it as the event id so appends can be traced and deduplicated downstream. */
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent {
+  id: string;
+  streamId: string;
+  /** 0-based position of the event within its stream. */
+  revision: number;
+  /** Opaque, adapter-specific global position; resume a subscription after it. */
+  position: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recordedAt: Date;
+}
+
+/**
+ * `no_stream`: the stream must not exist; a number: the revision of the stream's last event;
+ * `any`: no check (never used for decisions).
+ */
+export type ExpectedRevision = 'no_stream' | 'any' | number;
+
+export interface AppendResult {
+  /** Revision of the last event appended. */
+  nextRevision: number;
+  position: string;
+}
+
+export interface SubscribeOptions {
+  /** Resume strictly after this position; from the beginning when absent. */
+  after?: string | null;
+  /** Only events of streams whose id starts with this prefix. */
+  streamPrefix?: string;
+}
+
+/**
+ * A catch-up subscription to every event of the log in global order, then live.
+ * Iteration ends after close(). Events are never skipped, even when transactions commit out of order.
+ */
+export interface EventSubscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventLog {
+  /** Appends atomically; throws WrongExpectedRevisionError when the stream moved. Appending no events is an error. */
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Events of one stream in revision order, from `fromRevision` (inclusive); empty when the stream does not exist. */
+  readStream(streamId: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeOptions): EventSubscription;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream' | 'unknown',
+  ) {
+    super(`stream '${streamId}' is at ${String(actual)}, expected ${String(expected)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** The backing server cannot be reached or refused the operation for reasons other than the request itself. */
+export class EventLogUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventLogUnavailableError';
+  }
+}
