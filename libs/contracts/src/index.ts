@@ -1,0 +1,5 @@
+export * from './dtos.js';
+export * from './subjects.js';
+export * from './validation.js';
+export * from './wire-errors.js';
+export * from './replies.js';

@@ -1,0 +1,61 @@
+import { isToken } from '@gwpool/domain';
+
+/** Version prefix of the public NATS API; a breaking change gets a new prefix. */
+export const API = 'gwpool.v1';
+
+/** Handler patterns: `*` stands for the org token. */
+export const COMMAND_SUBJECTS = {
+  gatewayRegister: `${API}.*.cmd.gateway.register`,
+  gatewayDeregister: `${API}.*.cmd.gateway.deregister`,
+  poolCreate: `${API}.*.cmd.pool.create`,
+  poolUpdate: `${API}.*.cmd.pool.update`,
+  poolDelete: `${API}.*.cmd.pool.delete`,
+  poolMemberAdd: `${API}.*.cmd.pool.member.add`,
+  poolMemberRemove: `${API}.*.cmd.pool.member.remove`,
+  consumerAttach: `${API}.*.cmd.consumer.attach`,
+  consumerDetach: `${API}.*.cmd.consumer.detach`,
+} as const;
+
+export const QUERY_SUBJECTS = {
+  poolGet: `${API}.*.query.pool.get`,
+  poolList: `${API}.*.query.pool.list`,
+  poolConsumers: `${API}.*.query.pool.consumers`,
+  gatewayList: `${API}.*.query.gateway.list`,
+  routePick: `${API}.*.query.route.pick`,
+  routeResolve: `${API}.*.query.route.resolve`,
+} as const;
+
+export const ADMIN_SUBJECTS = {
+  entitlementSet: `${API}.admin.entitlement.set`,
+  projectorStatus: `${API}.admin.projector.status`,
+  ingestStats: `${API}.admin.heartbeat-ingest.stats`,
+} as const;
+
+export const HEARTBEAT_SUBJECT_PATTERN = `${API}.*.heartbeat.*`;
+export const heartbeatSubject = (org: string, gatewayId: string): string => `${API}.${org}.heartbeat.${gatewayId}`;
+export const healthSubject = (org: string, poolId: string): string => `${API}.${org}.health.${poolId}`;
+export const commandSubject = (org: string, name: string): string => `${API}.${org}.cmd.${name}`;
+export const querySubject = (org: string, name: string): string => `${API}.${org}.query.${name}`;
+
+/**
+ * Liveness facts from heartbeat-ingest to every service that keeps health in memory.
+ * Outside `gwpool.v1` on purpose: it is not part of the public API.
+ */
+export const LIVENESS_FACTS_SUBJECT = 'gwpool.internal.liveness';
+
+/** The org token of `gwpool.v1.{org}.…`, or undefined when the subject does not carry a valid one. */
+export function orgOfSubject(subject: string): string | undefined {
+  const start = API.length + 1;
+  const end = subject.indexOf('.', start);
+  if (!subject.startsWith(`${API}.`) || end < 0) return undefined;
+  const org = subject.slice(start, end);
+  return isToken(org) ? org : undefined;
+}
+
+/** `{org, gatewayId}` of a heartbeat subject. */
+export function parseHeartbeatSubject(subject: string): { org: string; gatewayId: string } | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 5 || `${parts[0]}.${parts[1]}` !== API || parts[3] !== 'heartbeat') return undefined;
+  const [, , org, , gatewayId] = parts;
+  return isToken(org) && isToken(gatewayId) ? { org, gatewayId } : undefined;
+}

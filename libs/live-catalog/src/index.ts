@@ -1,0 +1,4 @@
+export * from './live-catalog.js';
+export * from './liveness-view.js';
+export * from './view-docs.js';
+export * from './read-views.js';

@@ -1,0 +1,77 @@
+import { evolve, initialCatalog, isOrgEventType, type OrgCatalog, type OrgEvent, ORG_STREAM_PREFIX, orgFromStreamId } from '@gwpool/domain';
+import type { EventLog, EventSubscription, RecordedEvent } from '@gwpool/event-log';
+import type { ReadModelStore } from '@gwpool/read-model';
+import { Logger } from '@nestjs/common';
+import { catalogsFromDocs, PROJECTOR_CHECKPOINT } from './view-docs.js';
+
+export type CatalogListener = (catalog: OrgCatalog, event: OrgEvent, recorded: RecordedEvent) => void;
+
+const RETRY_MS = 1000;
+
+/**
+ * Every org's catalog in memory: loaded from the views' snapshot, then kept current by following the log
+ * from the snapshot's checkpoint. Queries read it without a database round trip.
+ */
+export class LiveCatalog {
+  readonly catalogs = new Map<string, OrgCatalog>();
+  /** Position of the last event applied. */
+  position: string | null = null;
+  private readonly logger = new Logger(LiveCatalog.name);
+  private readonly listeners: CatalogListener[] = [];
+  private subscription?: EventSubscription;
+  private following?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly views: ReadModelStore,
+    private readonly checkpointName = PROJECTOR_CHECKPOINT,
+  ) {}
+
+  onEvent(listener: CatalogListener): void {
+    this.listeners.push(listener);
+  }
+
+  get(org: string): OrgCatalog | undefined {
+    return this.catalogs.get(org);
+  }
+
+  async start(): Promise<void> {
+    const snapshot = await this.views.loadSnapshot(this.checkpointName);
+    for (const [org, catalog] of catalogsFromDocs(snapshot.docs)) this.catalogs.set(org, catalog);
+    this.position = snapshot.position;
+    this.following = this.follow();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.close();
+    await this.following;
+  }
+
+  /** Applies one recorded event; events at or below the catalog's revision were already folded in and change nothing. */
+  apply(recorded: RecordedEvent): void {
+    this.position = recorded.position;
+    const org = orgFromStreamId(recorded.streamId);
+    if (org === undefined || !isOrgEventType(recorded.type)) return;
+    let catalog = this.catalogs.get(org);
+    if (!catalog) this.catalogs.set(org, (catalog = initialCatalog(org)));
+    if (recorded.revision <= catalog.revision) return;
+    const event = { type: recorded.type, data: recorded.data } as OrgEvent;
+    evolve(catalog, event, recorded.revision);
+    for (const listener of this.listeners) listener(catalog, event, recorded);
+  }
+
+  private async follow(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        this.subscription = this.log.subscribeToAll({ after: this.position, streamPrefix: ORG_STREAM_PREFIX });
+        for await (const recorded of this.subscription) this.apply(recorded);
+      } catch (error) {
+        if (this.stopped) return;
+        this.logger.warn(`event subscription failed, resuming in ${RETRY_MS} ms: ${String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  }
+}

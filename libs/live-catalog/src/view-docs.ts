@@ -1,0 +1,148 @@
+import {
+  type ConsumerTarget,
+  type ConsumerType,
+  initialCatalog,
+  type OrgCatalog,
+  type OrgEvent,
+} from '@gwpool/domain';
+import type { ViewCollection, ViewDoc } from '@gwpool/read-model';
+
+/** The projector's checkpoint; readers load the views as of it and follow the log from there. */
+export const PROJECTOR_CHECKPOINT = 'projector';
+
+export interface DocKey {
+  collection: ViewCollection;
+  id: string;
+}
+
+const poolOf = (target: ConsumerTarget | undefined): DocKey[] =>
+  target?.kind === 'pool' ? [{ collection: 'pools', id: target.poolId }] : [];
+
+/** Which view docs an event changes. */
+export function touchedBy(org: string, event: OrgEvent): DocKey[] {
+  switch (event.type) {
+    case 'OrgEntitlementSet':
+      return [{ collection: 'orgs', id: org }];
+    case 'GatewayRegistered':
+    case 'GatewayUpdated':
+    case 'GatewayDeregistered':
+      return [{ collection: 'gateways', id: event.data.gatewayId }];
+    case 'PoolCreated':
+    case 'PoolRenamed':
+    case 'PoolDescriptionChanged':
+    case 'PoolDeleted':
+    case 'PoolMemberAdded':
+    case 'PoolMemberRemoved':
+      return [{ collection: 'pools', id: event.data.poolId }];
+    case 'ConsumerAttached':
+      return [
+        { collection: 'consumers', id: event.data.consumerId },
+        ...poolOf(event.data.target),
+        ...poolOf(event.data.previousTarget),
+      ];
+    case 'ConsumerDetached':
+      return [{ collection: 'consumers', id: event.data.consumerId }, ...poolOf(event.data.previousTarget)];
+    default: {
+      const unknown: never = event;
+      throw new Error(`unhandled event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function bodyOf(catalog: OrgCatalog, key: DocKey): Record<string, unknown> | undefined {
+  switch (key.collection) {
+    case 'orgs':
+      return { gatewayPoolsEntitled: catalog.gatewayPoolsEntitled ?? null };
+    case 'gateways': {
+      const gateway = catalog.gateways.get(key.id);
+      return gateway && { gatewayId: gateway.gatewayId, name: gateway.name, zone: gateway.zone };
+    }
+    case 'pools': {
+      const pool = catalog.pools.get(key.id);
+      return (
+        pool && {
+          poolId: pool.poolId,
+          name: pool.name,
+          description: pool.description,
+          members: [...pool.members],
+          consumers: [...pool.consumers].map(([consumerId, consumerType]) => ({ consumerId, consumerType })),
+        }
+      );
+    }
+    case 'consumers': {
+      const consumer = catalog.consumers.get(key.id);
+      return consumer && { consumerId: consumer.consumerId, consumerType: consumer.consumerType, target: consumer.target };
+    }
+  }
+}
+
+/** The docs of `keys` as the catalog stands now, tombstones for entities that are gone. The org doc always goes along. */
+export function docsOf(catalog: OrgCatalog, keys: Iterable<DocKey>): ViewDoc[] {
+  const docs: ViewDoc[] = [];
+  let hasOrg = false;
+  for (const key of keys) {
+    if (key.collection === 'orgs') hasOrg = true;
+    const body = bodyOf(catalog, key);
+    docs.push({ collection: key.collection, org: catalog.org, id: key.id, revision: catalog.revision, deleted: !body, body: body ?? {} });
+  }
+  if (!hasOrg) docs.push(...docsOf(catalog, [{ collection: 'orgs', id: catalog.org }]));
+  return docs;
+}
+
+const optional = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** Rebuilds catalogs from a consistent snapshot of view docs. */
+export function catalogsFromDocs(docs: Iterable<ViewDoc>): Map<string, OrgCatalog> {
+  const catalogs = new Map<string, OrgCatalog>();
+  const catalogOf = (org: string) => {
+    let catalog = catalogs.get(org);
+    if (!catalog) catalogs.set(org, (catalog = initialCatalog(org)));
+    return catalog;
+  };
+  const pools: ViewDoc[] = [];
+  for (const doc of docs) {
+    const catalog = catalogOf(doc.org);
+    catalog.revision = Math.max(catalog.revision, doc.revision);
+    if (doc.deleted) continue;
+    const body = doc.body;
+    switch (doc.collection) {
+      case 'orgs':
+        catalog.gatewayPoolsEntitled = (body['gatewayPoolsEntitled'] as boolean | null) ?? undefined;
+        break;
+      case 'gateways':
+        catalog.gateways.set(doc.id, {
+          gatewayId: doc.id,
+          name: optional(body['name']),
+          zone: optional(body['zone']),
+          pools: new Set(),
+        });
+        break;
+      case 'consumers':
+        catalog.consumers.set(doc.id, {
+          consumerId: doc.id,
+          consumerType: body['consumerType'] as ConsumerType,
+          target: body['target'] as ConsumerTarget,
+        });
+        break;
+      case 'pools':
+        pools.push(doc);
+        break;
+    }
+  }
+  for (const doc of pools) {
+    const catalog = catalogOf(doc.org);
+    const members = (doc.body['members'] as string[]) ?? [];
+    const consumers = (doc.body['consumers'] as { consumerId: string; consumerType: ConsumerType }[]) ?? [];
+    const name = doc.body['name'] as string;
+    catalog.pools.set(doc.id, {
+      poolId: doc.id,
+      name,
+      description: optional(doc.body['description']),
+      members: new Set(members),
+      consumers: new Map(consumers.map((c) => [c.consumerId, c.consumerType])),
+    });
+    catalog.poolIdByName.set(name, doc.id);
+    for (const gatewayId of members) catalog.gateways.get(gatewayId)?.pools.add(doc.id);
+  }
+  return catalogs;
+}

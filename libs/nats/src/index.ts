@@ -1,0 +1,6 @@
+export * from './microservice.js';
+export * from './plain-json.deserializer.js';
+export * from './plain-json.serializer.js';
+export * from './request-context.js';
+export * from './wire-exception.filter.js';
+export * from './shutdown.js';

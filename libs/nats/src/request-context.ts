@@ -1,0 +1,39 @@
+import { ACTOR_HEADER, CORRELATION_HEADER, orgOfSubject } from '@gwpool/contracts';
+import { DomainError } from '@gwpool/domain';
+import type { MsgHdrs } from '@nats-io/transport-node';
+import type { NatsContext } from '@nestjs/microservices';
+import { randomUUID } from 'node:crypto';
+
+export interface RequestContext {
+  org: string;
+  actor?: string;
+  /** Identifies this request; events it causes name it as their causation. */
+  requestId: string;
+  correlationId: string;
+}
+
+const MAX_HEADER = 256;
+
+function header(h: MsgHdrs | undefined, name: string): string | undefined {
+  const value = h?.get(name)?.trim();
+  return value ? value.slice(0, MAX_HEADER) : undefined;
+}
+
+/** `explicitOrg` serves subjects that carry the org in the body (operator commands). */
+export function requestContext(ctx: NatsContext, explicitOrg?: string): RequestContext {
+  const subject = ctx.getSubject();
+  const org = explicitOrg ?? orgOfSubject(subject);
+  if (!org) {
+    throw new DomainError('VALIDATION_FAILED', `the org token of subject '${subject}' is not valid`, {
+      fields: { org: 'must be 1 to 64 letters, digits, underscores or hyphens' },
+    });
+  }
+  const h = ctx.getHeaders() as MsgHdrs | undefined;
+  const requestId = randomUUID();
+  return {
+    org,
+    actor: header(h, ACTOR_HEADER),
+    requestId,
+    correlationId: header(h, CORRELATION_HEADER) ?? requestId,
+  };
+}

@@ -1,0 +1,49 @@
+import type { EventLog } from '@gwpool/event-log';
+import type { ReadModelStore } from '@gwpool/read-model';
+
+const scheme = (url: string): string => url.slice(0, Math.max(0, url.indexOf('://'))).toLowerCase();
+
+export class UnsupportedStorageUrlError extends Error {
+  override name = 'UnsupportedStorageUrlError';
+}
+
+/** Picks the event-log adapter by URL scheme; adapters load lazily so a service only pulls in the driver it uses. */
+export async function openEventLog(url: string): Promise<EventLog> {
+  switch (scheme(url)) {
+    case 'postgres':
+    case 'postgresql': {
+      const { PostgresEventLog } = await import('@gwpool/event-log-postgres');
+      return PostgresEventLog.open({ url });
+    }
+    case 'esdb':
+    case 'esdb+discover':
+    case 'kurrentdb':
+    case 'kurrentdb+discover':
+    case 'kurrent':
+    case 'kurrent+discover': {
+      const { KurrentEventLog } = await import('@gwpool/event-log-kurrentdb');
+      return KurrentEventLog.open({ url });
+    }
+    default:
+      throw new UnsupportedStorageUrlError(
+        'EVENT_STORE_URL must start with postgres://, postgresql://, esdb://, kurrentdb:// (or their +discover forms)',
+      );
+  }
+}
+
+export async function openReadModel(url: string, namespace?: string): Promise<ReadModelStore> {
+  switch (scheme(url)) {
+    case 'postgres':
+    case 'postgresql': {
+      const { PostgresReadModelStore } = await import('@gwpool/read-model-postgres');
+      return PostgresReadModelStore.open({ url, namespace });
+    }
+    case 'mongodb':
+    case 'mongodb+srv': {
+      const { MongoReadModelStore } = await import('@gwpool/read-model-mongodb');
+      return MongoReadModelStore.open({ url, namespace });
+    }
+    default:
+      throw new UnsupportedStorageUrlError('READ_MODEL_URL must start with postgres://, postgresql://, mongodb:// or mongodb+srv://');
+  }
+}

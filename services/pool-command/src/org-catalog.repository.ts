@@ -1,0 +1,103 @@
+import {
+  causesWithinBatch,
+  evolve,
+  initialCatalog,
+  isOrgEventType,
+  type OrgCatalog,
+  type OrgEvent,
+  orgStreamId,
+} from '@gwpool/domain';
+import { type EventLog, type NewEvent, WrongExpectedRevisionError } from '@gwpool/event-log';
+import type { RequestContext } from '@gwpool/nats';
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+
+const MAX_ATTEMPTS = 8;
+
+export interface Decided {
+  state: OrgCatalog;
+  events: OrgEvent[];
+}
+
+/**
+ * Loads org catalogs from the log and appends decisions under the expected revision.
+ * Catalogs stay cached and catch up from their revision, so a command reads only the events it has not seen.
+ */
+export class OrgCatalogRepository {
+  private readonly logger = new Logger(OrgCatalogRepository.name);
+  private readonly cache = new Map<string, OrgCatalog>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly log: EventLog) {}
+
+  /** Runs decide against the latest state and appends its events; a lost race re-decides on fresh state. */
+  update(org: string, decide: (state: OrgCatalog) => Promise<OrgEvent[]> | OrgEvent[], request: RequestContext): Promise<Decided> {
+    return this.serialized(org, async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        const state = await this.load(org);
+        const events = await decide(state);
+        if (events.length === 0) return { state, events };
+        try {
+          await this.log.append(orgStreamId(org), this.withMetadata(events, request), state.revision < 0 ? 'no_stream' : state.revision);
+        } catch (error) {
+          if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) {
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+            continue;
+          }
+          // The append may or may not have landed: reload from the log next time.
+          this.cache.delete(org);
+          throw error;
+        }
+        let revision = state.revision;
+        for (const event of events) evolve(state, event, ++revision);
+        return { state, events };
+      }
+    });
+  }
+
+  /** The org's state as of the latest event in the log. */
+  async load(org: string): Promise<OrgCatalog> {
+    const state = this.cache.get(org) ?? initialCatalog(org);
+    const recorded = await this.log.readStream(orgStreamId(org), { fromRevision: state.revision + 1 });
+    for (const event of recorded) {
+      if (isOrgEventType(event.type)) evolve(state, { type: event.type, data: event.data } as OrgEvent, event.revision);
+      else {
+        this.logger.warn(`skipping unknown event type '${event.type}' in ${event.streamId}@${event.revision}`);
+        state.revision = event.revision;
+      }
+    }
+    this.cache.set(org, state);
+    return state;
+  }
+
+  private withMetadata(events: OrgEvent[], request: RequestContext): NewEvent[] {
+    const ids = events.map(() => randomUUID());
+    const causes = causesWithinBatch(events);
+    const occurredAt = new Date().toISOString();
+    return events.map((event, index) => {
+      const cause = causes[index];
+      return {
+        id: ids[index] as string,
+        type: event.type,
+        data: event.data,
+        metadata: {
+          ...(request.actor ? { actor: request.actor } : {}),
+          correlationId: request.correlationId,
+          causationId: cause === undefined ? request.requestId : (ids[cause] as string),
+          occurredAt,
+        },
+      };
+    });
+  }
+
+  private serialized<T>(org: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(org) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.locks.set(org, settled);
+    void settled.then(() => {
+      if (this.locks.get(org) === settled) this.locks.delete(org);
+    });
+    return next;
+  }
+}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { loadSettings } from '@gwpool/config';
+import { LiveCatalog, LivenessView } from '@gwpool/live-catalog';
+import { connectNats, startMicroservice } from '@gwpool/nats';
+import { openEventLog, openReadModel } from '@gwpool/storage';
+import { RoutingQueryModule } from './app.module.js';
+
+const settings = loadSettings();
+const eventLog = await openEventLog(settings.eventStoreUrl);
+const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
+const nc = await connectNats(settings.natsUrl, 'routing-query:liveness');
+const catalog = new LiveCatalog(eventLog, readModel);
+const liveness = new LivenessView(nc, readModel);
+// Views load before the first request is taken, so no query answers from an empty catalog.
+await Promise.all([catalog.start(), liveness.start()]);
+await startMicroservice(
+  RoutingQueryModule.register({
+    settings,
+    catalog,
+    liveness,
+    closables: [
+      { close: () => catalog.stop() },
+      { close: async () => liveness.stop() },
+      { close: () => nc.drain() },
+      eventLog,
+      readModel,
+    ],
+  }),
+  { name: 'routing-query', queue: 'routing-query', settings },
+);

@@ -1,0 +1,49 @@
+import type { Settings } from '@gwpool/config';
+import {
+  assertGatewayPoolsEnabled,
+  DomainError,
+  initialCatalog,
+  type OrgCatalog,
+  type PoolState,
+  requirePool,
+} from '@gwpool/domain';
+import { type LiveCatalog, type LivenessLookup, type LivenessView } from '@gwpool/live-catalog';
+
+/** The in-memory state every query reads; nothing here touches a database. */
+export class RoutingView {
+  constructor(
+    readonly catalog: LiveCatalog,
+    readonly liveness: LivenessView,
+    readonly settings: Settings,
+  ) {}
+
+  get ttlMs(): number {
+    return this.settings.heartbeatTtlMs;
+  }
+
+  org(org: string): OrgCatalog {
+    return this.catalog.get(org) ?? initialCatalog(org);
+  }
+
+  /** The org's catalog, refusing with FORBIDDEN when the org may not use pools. */
+  poolsOf(org: string): OrgCatalog {
+    const catalog = this.org(org);
+    assertGatewayPoolsEnabled(catalog, this.settings.entitlements);
+    return catalog;
+  }
+
+  pool(org: string, poolId: string): { catalog: OrgCatalog; pool: PoolState } {
+    const catalog = this.poolsOf(org);
+    return { catalog, pool: requirePool(catalog, poolId) };
+  }
+
+  lookup(org: string): LivenessLookup {
+    return (gatewayId) => this.liveness.get(org, gatewayId);
+  }
+
+  consumer(org: string, consumerId: string) {
+    const consumer = this.org(org).consumers.get(consumerId);
+    if (!consumer) throw new DomainError('NOT_FOUND', `consumer '${consumerId}' not found in org '${org}'`, { consumerId });
+    return consumer;
+  }
+}
