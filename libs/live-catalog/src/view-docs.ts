@@ -76,16 +76,21 @@ function bodyOf(catalog: OrgCatalog, key: DocKey): Record<string, unknown> | und
   }
 }
 
-/** The docs of `keys` as the catalog stands now, tombstones for entities that are gone. The org doc always goes along. */
-export function docsOf(catalog: OrgCatalog, keys: Iterable<DocKey>): ViewDoc[] {
+/** A doc to write and the revision of the last event that changed it, so docs do not depend on batch boundaries. */
+export interface TouchedDoc extends DocKey {
+  revision: number;
+}
+
+/** The docs as the catalog stands now, tombstones for entities that are gone. The org doc, at the org's revision, always goes along. */
+export function docsOf(catalog: OrgCatalog, touched: Iterable<TouchedDoc>): ViewDoc[] {
   const docs: ViewDoc[] = [];
-  let hasOrg = false;
-  for (const key of keys) {
-    if (key.collection === 'orgs') hasOrg = true;
+  for (const key of touched) {
+    if (key.collection === 'orgs') continue;
     const body = bodyOf(catalog, key);
-    docs.push({ collection: key.collection, org: catalog.org, id: key.id, revision: catalog.revision, deleted: !body, body: body ?? {} });
+    docs.push({ collection: key.collection, org: catalog.org, id: key.id, revision: key.revision, deleted: !body, body: body ?? {} });
   }
-  if (!hasOrg) docs.push(...docsOf(catalog, [{ collection: 'orgs', id: catalog.org }]));
+  const orgKey: DocKey = { collection: 'orgs', id: catalog.org };
+  docs.push({ ...orgKey, org: catalog.org, revision: catalog.revision, deleted: false, body: bodyOf(catalog, orgKey) ?? {} });
   return docs;
 }
 

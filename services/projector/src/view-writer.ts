@@ -1,4 +1,4 @@
-import { type DocKey, docsOf, type LiveCatalog, PROJECTOR_CHECKPOINT, touchedBy } from '@gwpool/live-catalog';
+import { docsOf, type LiveCatalog, PROJECTOR_CHECKPOINT, type TouchedDoc, touchedBy } from '@gwpool/live-catalog';
 import type { ReadModelStore } from '@gwpool/read-model';
 import { Logger } from '@nestjs/common';
 
@@ -10,7 +10,7 @@ const RETRY_MS = 1000;
  * Docs are written as the catalog stands at flush time, so a batch is one consistent cut of the log.
  */
 export class ViewWriter {
-  private dirty = new Map<string, Map<string, DocKey>>();
+  private dirty = new Map<string, Map<string, TouchedDoc>>();
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private readonly logger = new Logger(ViewWriter.name);
@@ -25,7 +25,7 @@ export class ViewWriter {
       this.eventsApplied += 1;
       let keys = this.dirty.get(state.org);
       if (!keys) this.dirty.set(state.org, (keys = new Map()));
-      for (const key of touchedBy(state.org, event)) keys.set(`${key.collection}:${key.id}`, key);
+      for (const key of touchedBy(state.org, event)) keys.set(`${key.collection}:${key.id}`, { ...key, revision: state.revision });
       this.schedule(FLUSH_DELAY_MS);
     });
   }
@@ -61,8 +61,8 @@ export class ViewWriter {
     } catch (error) {
       this.logger.warn(`could not write ${docs.length} view docs, retrying: ${String(error)}`);
       for (const [org, keys] of dirty) {
-        const current = this.dirty.get(org) ?? new Map<string, DocKey>();
-        for (const [id, key] of keys) current.set(id, key);
+        const current = this.dirty.get(org) ?? new Map<string, TouchedDoc>();
+        for (const [id, key] of keys) if (!current.has(id)) current.set(id, key);
         this.dirty.set(org, current);
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
