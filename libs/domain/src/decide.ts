@@ -6,6 +6,10 @@ import type { OrgCatalog, PoolState } from './org-catalog.js';
 
 const IN_USE_SHOWN = 5;
 
+/** The first few ids, for messages about what still uses something. */
+const listed = (ids: readonly string[]): string =>
+  ids.slice(0, IN_USE_SHOWN).join(', ') + (ids.length > IN_USE_SHOWN ? ', …' : '');
+
 export const gatewayPoolsEnabled = (state: OrgCatalog, policy: EntitlementPolicy): boolean =>
   policy === 'open' ? state.gatewayPoolsEntitled !== false : state.gatewayPoolsEntitled === true;
 
@@ -87,6 +91,16 @@ export function decide(command: OrgCommand, state: OrgCatalog, policy: Entitleme
     }
     case 'DeregisterGateway': {
       const gateway = requireGateway(state, command.data.gatewayId);
+      const users = [...state.consumers.values()].filter(
+        (c) => c.target.kind === 'gateway' && c.target.gatewayId === gateway.gatewayId,
+      );
+      if (users.length > 0) {
+        const ids = users.map((c) => c.consumerId);
+        throw conflict(
+          `gateway '${gateway.gatewayId}' is used directly by ${ids.length} consumer${ids.length === 1 ? '' : 's'} (${listed(ids)}); move or detach them first`,
+          { gatewayId: gateway.gatewayId, consumerCount: ids.length, consumerIds: ids.slice(0, IN_USE_SHOWN) },
+        );
+      }
       return [
         { type: 'GatewayDeregistered', data: { gatewayId: gateway.gatewayId } },
         ...[...gateway.pools].map(
@@ -127,10 +141,9 @@ export function decide(command: OrgCommand, state: OrgCatalog, policy: Entitleme
       const pool = requirePool(state, command.data.poolId);
       if (pool.consumers.size > 0) {
         const ids = [...pool.consumers.keys()];
-        const shown = ids.slice(0, IN_USE_SHOWN).join(', ') + (ids.length > IN_USE_SHOWN ? ', …' : '');
         throw new DomainError(
           'POOL_IN_USE',
-          `pool '${pool.name}' is used by ${ids.length} consumer${ids.length === 1 ? '' : 's'} (${shown}); move or detach them first`,
+          `pool '${pool.name}' is used by ${ids.length} consumer${ids.length === 1 ? '' : 's'} (${listed(ids)}); move or detach them first`,
           { poolId: pool.poolId, consumerCount: ids.length, consumerIds: ids.slice(0, IN_USE_SHOWN) },
         );
       }
@@ -154,7 +167,12 @@ export function decide(command: OrgCommand, state: OrgCatalog, policy: Entitleme
     }
     case 'AttachConsumer': {
       const { consumerId, consumerType, target, healthyGatewayIds } = command.data;
-      if (target.kind === 'pool') assertGatewayPoolsEnabled(state, policy);
+      if (target.kind === 'pool') {
+        assertGatewayPoolsEnabled(state, policy);
+        requirePool(state, target.poolId);
+      } else {
+        requireGateway(state, target.gatewayId);
+      }
       const existing = state.consumers.get(consumerId);
       if (existing && existing.consumerType === consumerType && sameTarget(existing.target, target)) return [];
       assertUsable(state, target, new Set(healthyGatewayIds));
@@ -167,7 +185,9 @@ export function decide(command: OrgCommand, state: OrgCatalog, policy: Entitleme
     }
     case 'DetachConsumer': {
       const existing = state.consumers.get(command.data.consumerId);
-      if (!existing) throw notFound(`consumer '${command.data.consumerId}' not found in org '${state.org}'`);
+      if (!existing) {
+        throw notFound(`consumer '${command.data.consumerId}' not found in org '${state.org}'`, { consumerId: command.data.consumerId });
+      }
       return [{ type: 'ConsumerDetached', data: { consumerId: existing.consumerId, previousTarget: existing.target } }];
     }
     default: {

@@ -25,15 +25,16 @@ export function poolStatus(healthy: number, total: number): PoolStatus {
 export const newerLiveness = (current: Liveness | undefined, next: Liveness): Liveness =>
   current !== undefined && current.at > next.at ? current : next;
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_PATTERN = /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/;
+const UNIT_MS = [86_400_000, 3_600_000, 60_000, 1000, 1];
 
-/** Parses durations such as `250ms`, `5s`, `1h`, `1h30m`; returns undefined when malformed. */
+/** Parses durations such as `250ms`, `5s`, `1h`, `1h30m` (units largest first, each at most once); undefined when malformed or under 1 ms. */
 export function parseDuration(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(trimmed)) return undefined;
+  const match = DURATION_PATTERN.exec(text.trim());
+  if (!match || match.slice(1).every((part) => part === undefined)) return undefined;
   let total = 0;
-  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) {
-    total += Number(amount) * (UNITS[unit as string] as number);
-  }
-  return total > 0 ? total : undefined;
+  match.slice(1).forEach((part, index) => {
+    if (part !== undefined) total += Number(part) * (UNIT_MS[index] as number);
+  });
+  return Number.isFinite(total) && total >= 1 ? total : undefined;
 }
