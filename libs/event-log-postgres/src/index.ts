@@ -1,0 +1,267 @@
+import {
+  type AppendResult,
+  type EventLog,
+  type EventSubscription,
+  type ExpectedRevision,
+  type NewEvent,
+  type RecordedEvent,
+  type SubscribeOptions,
+  WrongExpectedRevisionError,
+} from '@gwpool/event-log';
+import pg from 'pg';
+import { EVENT_COLUMNS, type EventRow, schemaDdl, WRONG_REVISION_SQLSTATE } from './schema.js';
+import { translate } from './unavailable.js';
+
+export interface PostgresEventLogOptions {
+  url: string;
+  /** Schema holding the log's tables; several logs can share a database under different schemas. */
+  schema?: string;
+  /** Rows fetched per catch-up read. */
+  batchSize?: number;
+  /** Longest wait before a subscriber looks again when no notification came (an aborted or slow transaction). */
+  pollIntervalMs?: number;
+}
+
+const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+const POSITION_PATTERN = /^(\d+):(\d+)$/;
+
+interface Position {
+  tx: string;
+  seq: string;
+}
+
+export class InvalidPositionError extends Error {
+  override name = 'InvalidPositionError';
+}
+
+export function parsePosition(position: string): Position {
+  const match = POSITION_PATTERN.exec(position);
+  if (!match) throw new InvalidPositionError(`'${position}' is not a PostgreSQL event-log position (tx:seq)`);
+  return { tx: match[1] as string, seq: match[2] as string };
+}
+
+const positionOf = (row: { tx_id: string; seq: string }): string => `${row.tx_id}:${row.seq}`;
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: positionOf(row),
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata as RecordedEvent['metadata'],
+    recordedAt: row.recorded_at,
+  };
+}
+
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The event log in PostgreSQL: one row per event, optimistic concurrency on a per-stream revision,
+ * and a global order by (writing transaction id, sequence) that subscribers read only below the oldest running transaction.
+ */
+export class PostgresEventLog implements EventLog {
+  private listener?: Promise<pg.Client>;
+  private readonly waiters = new Set<() => void>();
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+    private readonly s: string,
+    private readonly channel: string,
+    private readonly batchSize: number,
+    private readonly pollIntervalMs: number,
+  ) {}
+
+  static async open({
+    url,
+    schema = 'gwpool_log',
+    batchSize = 2_000,
+    pollIntervalMs = 250,
+  }: PostgresEventLogOptions): Promise<PostgresEventLog> {
+    if (!SCHEMA_PATTERN.test(schema)) throw new RangeError(`event-log schema '${schema}' must match ${SCHEMA_PATTERN}`);
+    const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000, max: 10 });
+    // An idle client losing its connection must not crash the process; the next query reports the outage.
+    pool.on('error', () => undefined);
+    const channel = `gwpool_events_${schema}`;
+    const log = new PostgresEventLog(pool, url, `"${schema}"`, channel, batchSize, pollIntervalMs);
+    try {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        // Serializes DDL between processes opening the same log at once.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`gwpool.event-log.${schema}`]);
+        await client.query(schemaDdl(log.s, channel));
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end();
+      throw translate(error);
+    }
+    return log;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError('an append needs at least one event');
+    if (typeof expected === 'number' && !(Number.isSafeInteger(expected) && expected >= 0)) {
+      throw new RangeError(`expected revision ${expected} is not 'no_stream', 'any' or a revision >= 0`);
+    }
+    const payload = events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata }));
+    try {
+      const { rows } = await this.pool.query<{ next_revision: string; tx_id: string; seq: string }>(
+        `SELECT next_revision, tx_id, seq FROM ${this.s}.append_events($1, $2, $3::jsonb)`,
+        [streamId, String(expected), JSON.stringify(payload)],
+      );
+      const last = rows.reduce((a, b) => (BigInt(b.seq) > BigInt(a.seq) ? b : a));
+      const nextRevision = Math.max(...rows.map((r) => Number(r.next_revision)));
+      return { nextRevision, position: positionOf(last) };
+    } catch (error) {
+      const { code, detail } = error as { code?: string; detail?: string };
+      if (code === WRONG_REVISION_SQLSTATE) {
+        const actual = detail === undefined || detail === 'no_stream' ? 'no_stream' : Number(detail);
+        throw new WrongExpectedRevisionError(streamId, expected, actual);
+      }
+      throw translate(error);
+    }
+  }
+
+  async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
+    try {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision`,
+        [streamId, options.fromRevision ?? 0],
+      );
+      return rows.map(toRecorded);
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
+    const start = options.after ? parsePosition(options.after) : undefined;
+    return new PostgresSubscription(this, start, options.streamPrefix);
+  }
+
+  /**
+   * The next events after `after`, only from transactions older than every transaction still running:
+   * a transaction that commits later always has a larger id, so nothing read past can appear behind us.
+   */
+  async readAfter(after: Position | undefined, streamPrefix: string | undefined): Promise<EventRow[]> {
+    const params: unknown[] = [after?.tx ?? '0', after?.seq ?? '0', this.batchSize];
+    let prefixClause = '';
+    if (streamPrefix) {
+      params.push(`${escapeLike(streamPrefix)}%`);
+      prefixClause = `AND stream_id LIKE $4`;
+    }
+    try {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
+         WHERE (tx_id, seq) > ($1::xid8, $2::bigint)
+           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+           ${prefixClause}
+         ORDER BY tx_id, seq
+         LIMIT $3`,
+        params,
+      );
+      return rows;
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  /** Resolves on the next append notification or after the poll interval, whichever comes first. */
+  async waitForAppend(): Promise<void> {
+    if (this.closed) return;
+    await this.ensureListening().catch(() => undefined);
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, this.pollIntervalMs);
+      this.waiters.add(wake);
+    });
+  }
+
+  private ensureListening(): Promise<pg.Client> {
+    this.listener ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 10_000 });
+      const forget = () => {
+        // A lost listener only slows subscribers to the poll interval until the next wait reconnects it.
+        if (this.listener === listening) this.listener = undefined;
+        client.end().catch(() => undefined);
+      };
+      client.on('error', forget);
+      client.on('end', forget);
+      client.on('notification', () => {
+        for (const wake of [...this.waiters]) wake();
+      });
+      await client.connect();
+      await client.query(`LISTEN "${this.channel}"`);
+      return client;
+    })();
+    const listening = this.listener;
+    listening.catch(() => {
+      if (this.listener === listening) this.listener = undefined;
+    });
+    return listening;
+  }
+
+  /** Lets waiting subscribers look again at once (a closing subscription must not sit out the poll interval). */
+  wake(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const wake of [...this.waiters]) wake();
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.then((client) => client.end()).catch(() => undefined);
+    await this.pool.end();
+  }
+}
+
+class PostgresSubscription implements EventSubscription {
+  private closed = false;
+  private iterating = false;
+
+  constructor(
+    private readonly log: PostgresEventLog,
+    private position: Position | undefined,
+    private readonly streamPrefix: string | undefined,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    if (this.iterating) throw new Error('a subscription can be iterated only once');
+    this.iterating = true;
+    while (!this.closed && !this.log.isClosed) {
+      const rows = await this.log.readAfter(this.position, this.streamPrefix);
+      for (const row of rows) {
+        if (this.closed) return;
+        this.position = { tx: row.tx_id, seq: row.seq };
+        yield toRecorded(row);
+      }
+      if (rows.length === 0) await this.log.waitForAppend();
+    }
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    this.log.wake();
+    return Promise.resolve();
+  }
+}

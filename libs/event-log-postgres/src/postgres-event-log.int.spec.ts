@@ -1,0 +1,156 @@
+import { jest } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { EventLogUnavailableError, type NewEvent, type RecordedEvent } from '@gwpool/event-log';
+import { createDatabase, requireEnv } from '@gwpool/testing';
+import pg from 'pg';
+import { describeEventLogContract } from '../../event-log/src/testing/event-log.contract.js';
+import { InvalidPositionError, PostgresEventLog } from './index.js';
+
+jest.setTimeout(60_000);
+
+const event = (type: string): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data: { type },
+  metadata: { correlationId: randomUUID(), causationId: randomUUID(), occurredAt: new Date().toISOString() },
+});
+
+let url: string;
+beforeAll(async () => {
+  url = await createDatabase(requireEnv('TEST_POSTGRES_URL'), 'gwpool_log_test');
+});
+
+describeEventLogContract('PostgreSQL', () => PostgresEventLog.open({ url }));
+
+describe('PostgreSQL event log ordering', () => {
+  let log: PostgresEventLog;
+  let raw: pg.Client;
+
+  beforeAll(async () => {
+    log = await PostgresEventLog.open({ url, schema: 'ordering' });
+    raw = new pg.Client({ connectionString: url });
+    await raw.connect();
+  });
+
+  afterAll(async () => {
+    await raw?.end();
+    await log?.close();
+  });
+
+  it('holds back a later commit until an earlier transaction ends, then delivers both without skipping', async () => {
+    const early = event('EarlyStarted');
+    // The open transaction takes its id (and so its place in the global order) before the second append commits.
+    await raw.query('BEGIN');
+    await raw.query('SELECT * FROM "ordering".append_events($1, $2, $3::jsonb)', [
+      'order-early',
+      'no_stream',
+      JSON.stringify([early]),
+    ]);
+    const late = event('LateCommitted');
+    await log.append('order-late', [late], 'no_stream');
+
+    const seen: RecordedEvent[] = [];
+    const subscription = log.subscribeToAll({ streamPrefix: 'order-' });
+    const following = (async () => {
+      for await (const recorded of subscription) seen.push(recorded);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const beforeCommit = seen.map((r) => r.id);
+    await raw.query('COMMIT');
+    const deadline = Date.now() + 10_000;
+    while (seen.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await subscription.close();
+    await following;
+
+    expect(beforeCommit).toEqual([]);
+    expect(seen.map((r) => r.id)).toEqual([early.id, late.id]);
+  });
+
+  it('moves past a transaction that rolled back', async () => {
+    await raw.query('BEGIN');
+    await raw.query('SELECT * FROM "ordering".append_events($1, $2, $3::jsonb)', [
+      'rollback-ghost',
+      'no_stream',
+      JSON.stringify([event('Ghost')]),
+    ]);
+    const kept = event('Kept');
+    await log.append('rollback-kept', [kept], 'no_stream');
+    await raw.query('ROLLBACK');
+
+    const seen: RecordedEvent[] = [];
+    const subscription = log.subscribeToAll({ streamPrefix: 'rollback-' });
+    for await (const recorded of subscription) {
+      seen.push(recorded);
+      break;
+    }
+
+    expect(seen.map((r) => r.id)).toEqual([kept.id]);
+  });
+});
+
+describe('PostgreSQL event log setup and failures', () => {
+  it('lets several processes create the same log at once', async () => {
+    const logs = await Promise.all(Array.from({ length: 4 }, () => PostgresEventLog.open({ url, schema: 'racing_ddl' })));
+    await logs[0]?.append('ddl-race', [event('Created')], 'no_stream');
+
+    await expect(logs[3]?.readStream('ddl-race')).resolves.toHaveLength(1);
+    await Promise.all(logs.map((l) => l.close()));
+  });
+
+  it('refuses a position it did not write', () => {
+    const log = PostgresEventLog.open({ url, schema: 'positions' });
+
+    return log.then(async (opened) => {
+      expect(() => opened.subscribeToAll({ after: '12/34' })).toThrow(InvalidPositionError);
+      await opened.close();
+    });
+  });
+
+  it('refuses a schema name that is not a plain identifier', async () => {
+    await expect(PostgresEventLog.open({ url, schema: 'bad; drop' })).rejects.toThrow(RangeError);
+  });
+
+  it('reports a server that cannot be reached as EventLogUnavailableError', async () => {
+    const unreachable = 'postgres://postgres@127.0.0.1:1/gwpool';
+
+    await expect(PostgresEventLog.open({ url: unreachable })).rejects.toBeInstanceOf(EventLogUnavailableError);
+  });
+
+  it('keeps appending and delivering after the server cut all its connections', async () => {
+    const log = await PostgresEventLog.open({ url, schema: 'outage' });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const seen: RecordedEvent[] = [];
+    const subscription = log.subscribeToAll({ streamPrefix: 'outage-' });
+    const following = (async () => {
+      try {
+        for await (const recorded of subscription) seen.push(recorded);
+      } catch (error) {
+        // A subscriber caught mid-read gets the outage; the services then resubscribe from their position.
+        expect(error).toBeInstanceOf(EventLogUnavailableError);
+      }
+    })();
+    await log.append('outage-1', [event('Before')], 'no_stream');
+    while (seen.length < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [new URL(url).pathname.slice(1)],
+    );
+    await admin.end();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const after = event('After');
+    await log.append('outage-1', [after], 0);
+    const resumed = log.subscribeToAll({ streamPrefix: 'outage-', after: seen[0]?.position });
+    const next: RecordedEvent[] = [];
+    for await (const recorded of resumed) {
+      next.push(recorded);
+      break;
+    }
+    await subscription.close();
+    await following;
+    await log.close();
+
+    expect(next.map((r) => r.id)).toEqual([after.id]);
+  });
+});
