@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { openEventLog } from '@gwpool/storage';
 import { type Reply, TestStack } from '@gwpool/testing';
 import { cmd, poolWith, query, registerGateways } from './fleet.js';

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { evolve, initialCatalog, isOrgEventType, type OrgEvent } from '@gwpool/domain';
 import { eventually, type Reply, TestStack } from '@gwpool/testing';
 import { replayOrg } from './fleet-log.js';

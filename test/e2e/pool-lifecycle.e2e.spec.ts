@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { eventually, type Reply, TestStack } from '@gwpool/testing';
 import { replayOrg } from './fleet-log.js';
 import { cmd, HeartbeatPump, poolWith, query, registerGateways } from './fleet.js';

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { ViewDoc } from '@gwpool/read-model';
 import { openReadModel } from '@gwpool/storage';
 import { eventually, TestStack } from '@gwpool/testing';

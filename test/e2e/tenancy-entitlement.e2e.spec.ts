@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { eventually, type Reply, TestStack } from '@gwpool/testing';
 import { cmd, HeartbeatPump, query, registerGateways } from './fleet.js';
 

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { openEventLog } from '@gwpool/storage';
 import { eventually, TestStack } from '@gwpool/testing';
 import { cmd, HeartbeatPump, heartbeat, poolWith, query, registerGateways } from './fleet.js';
