@@ -1,5 +1,6 @@
 import { createDatabase, requireEnv } from './databases.js';
 import { eventually, PlainClient } from './nats-client.js';
+import { NatsServerProcess } from './nats-server.js';
 import { type ServiceName, ServiceProcess } from './service-process.js';
 
 export interface StackOptions {
@@ -25,16 +26,18 @@ export interface StackEnv extends Record<string, string> {
   ENTITLEMENTS: string;
 }
 
-/** The four services as separate processes on the shared test NATS server, with a database of their own. */
+/** The four services as separate processes, with a NATS server and a database of their own. */
 export class TestStack {
   readonly processes: ServiceProcess[] = [];
   private constructor(
     readonly env: StackEnv,
     readonly client: PlainClient,
+    readonly nats: NatsServerProcess,
   ) {}
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
-    const natsUrl = requireEnv('TEST_NATS_URL');
+    const nats = await NatsServerProcess.start();
+    const natsUrl = nats.url;
     const databaseUrl = await createDatabase(requireEnv('TEST_POSTGRES_URL'));
     const env: StackEnv = {
       NATS_URL: natsUrl,
@@ -43,14 +46,19 @@ export class TestStack {
       HEARTBEAT_TTL: options.heartbeatTtl ?? '1h',
       ENTITLEMENTS: options.entitlements ?? 'open',
     };
-    const stack = new TestStack(env, await PlainClient.connect(natsUrl));
-    // Views and the log schema are created by the first process; start one before the rest to avoid a cold race.
-    stack.add('projector');
-    await stack.waitReady('projector');
-    for (let i = 0; i < (options.poolCommandInstances ?? 1); i += 1) stack.add('pool-command');
-    stack.add('heartbeat-ingest');
-    stack.add('routing-query');
-    await Promise.all(stack.processes.map((p) => stack.waitReady(p.name)));
+    const stack = new TestStack(env, await PlainClient.connect(natsUrl), nats);
+    try {
+      // Views and the log schema are created by the first process; start one before the rest to avoid a cold race.
+      stack.add('projector');
+      await stack.waitReady('projector');
+      for (let i = 0; i < (options.poolCommandInstances ?? 1); i += 1) stack.add('pool-command');
+      stack.add('heartbeat-ingest');
+      stack.add('routing-query');
+      await Promise.all(stack.processes.map((p) => stack.waitReady(p.name)));
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
     return stack;
   }
 
@@ -96,5 +104,6 @@ export class TestStack {
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((p) => p.kill('SIGTERM')));
     await this.client.close();
+    await this.nats.stop();
   }
 }
