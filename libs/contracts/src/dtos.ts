@@ -6,51 +6,54 @@ import {
   SLUG_PATTERN,
   TOKEN_PATTERN,
 } from '@gwpool/domain';
-import { IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsISO8601, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 const TOKEN_MESSAGE = 'must be 1 to 64 letters, digits, underscores or hyphens';
 const SLUG_MESSAGE = 'must be 1 to 32 lowercase letters, digits or hyphens, not starting or ending with a hyphen';
 
 const Token = () => Matches(TOKEN_PATTERN, { message: `$property ${TOKEN_MESSAGE}` });
 const Required = () => IsDefined({ message: '$property is required' });
+// Unlike IsOptional, a null is checked (and refused) rather than let through as a value.
+const IsOptional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
+// Decorators run from the last to the first: the type check comes last so it is reported first.
 export class RegisterGatewayDto {
-  @Required() @IsString() @Token() gatewayId!: string;
-  @IsOptional() @IsString() @MaxLength(128) name?: string;
-  @IsOptional() @IsString() @Token() zone?: string;
+  @Required() @Token() @IsString() gatewayId!: string;
+  @IsOptional() @MaxLength(128) @IsString() name?: string;
+  @IsOptional() @Token() @IsString() zone?: string;
 }
 
 export class GatewayRefDto {
-  @Required() @IsString() @Token() gatewayId!: string;
+  @Required() @Token() @IsString() gatewayId!: string;
 }
 
 export class CreatePoolDto {
-  @Required() @IsString() @Matches(SLUG_PATTERN, { message: `$property ${SLUG_MESSAGE}` }) name!: string;
-  @IsOptional() @IsString() @MaxLength(256) description?: string;
+  @Required() @Matches(SLUG_PATTERN, { message: `$property ${SLUG_MESSAGE}` }) @IsString() name!: string;
+  @IsOptional() @MaxLength(256) @IsString() description?: string;
 }
 
 export class UpdatePoolDto {
-  @Required() @IsString() @Token() poolId!: string;
-  @IsOptional() @IsString() @Matches(SLUG_PATTERN, { message: `$property ${SLUG_MESSAGE}` }) name?: string;
+  @Required() @Token() @IsString() poolId!: string;
+  @IsOptional() @Matches(SLUG_PATTERN, { message: `$property ${SLUG_MESSAGE}` }) @IsString() name?: string;
   /** An empty string clears the description. */
-  @IsOptional() @IsString() @MaxLength(256) description?: string;
+  @IsOptional() @MaxLength(256) @IsString() description?: string;
 }
 
 export class PoolRefDto {
-  @Required() @IsString() @Token() poolId!: string;
+  @Required() @Token() @IsString() poolId!: string;
 }
 
 export class PoolMemberDto {
-  @Required() @IsString() @Token() poolId!: string;
-  @Required() @IsString() @Token() gatewayId!: string;
+  @Required() @Token() @IsString() poolId!: string;
+  @Required() @Token() @IsString() gatewayId!: string;
 }
 
 export class AttachConsumerDto {
-  @Required() @IsString() @Token() consumerId!: string;
+  @Required() @Token() @IsString() consumerId!: string;
   @Required() @IsIn(CONSUMER_TYPES, { message: `$property must be one of ${CONSUMER_TYPES.join(', ')}` })
   consumerType!: ConsumerType;
-  @IsOptional() @IsString() @Token() poolId?: string;
-  @IsOptional() @IsString() @Token() gatewayId?: string;
+  @IsOptional() @Token() @IsString() poolId?: string;
+  @IsOptional() @Token() @IsString() gatewayId?: string;
 }
 
 /** A consumer routes through exactly one pool or one gateway. */
@@ -64,18 +67,18 @@ export function consumerTarget(dto: AttachConsumerDto): ConsumerTarget {
 }
 
 export class ConsumerRefDto {
-  @Required() @IsString() @Token() consumerId!: string;
+  @Required() @Token() @IsString() consumerId!: string;
 }
 
 export class EmptyDto {}
 
 export class HeartbeatDto {
   @Required() @IsIn(['passed', 'failed'], { message: '$property must be "passed" or "failed"' }) check!: 'passed' | 'failed';
-  @IsOptional() @IsString() @MaxLength(1024) detail?: string;
+  @IsOptional() @MaxLength(1024) @IsString() detail?: string;
   @IsOptional() @IsISO8601() sentAt?: string;
 }
 
 export class SetEntitlementDto {
-  @Required() @IsString() @Token() org!: string;
+  @Required() @Token() @IsString() org!: string;
   @Required() @IsBoolean() gatewayPools!: boolean;
 }

@@ -43,6 +43,12 @@ export const querySubject = (org: string, name: string): string => `${API}.${org
  */
 export const LIVENESS_FACTS_SUBJECT = 'gwpool.internal.liveness';
 
+/**
+ * Org tokens that name operator subjects (`gwpool.v1.admin.…`): no tenant may be called so,
+ * or a permission on its own subjects would grant the operator's.
+ */
+export const RESERVED_ORGS: ReadonlySet<string> = new Set(['admin']);
+
 /** The org token of `gwpool.v1.{org}.…`, or undefined when the subject does not carry a valid one. */
 export function orgOfSubject(subject: string): string | undefined {
   const start = API.length + 1;
@@ -57,5 +63,5 @@ export function parseHeartbeatSubject(subject: string): { org: string; gatewayId
   const parts = subject.split('.');
   if (parts.length !== 5 || `${parts[0]}.${parts[1]}` !== API || parts[3] !== 'heartbeat') return undefined;
   const [, , org, , gatewayId] = parts;
-  return isToken(org) && isToken(gatewayId) ? { org, gatewayId } : undefined;
+  return isToken(org) && isToken(gatewayId) && !RESERVED_ORGS.has(org) ? { org, gatewayId } : undefined;
 }

@@ -33,13 +33,18 @@ export function parseRequest<T extends object>(dto: new () => T, body: unknown):
     });
   }
   const instance = Object.assign(new dto(), body);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
+  // One message per field: a missing field need not also be told it is not a string.
+  const errors = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: false,
+    stopAtFirstError: true,
+  });
   if (errors.length > 0) {
     const fields = collect(errors);
-    const names = Object.keys(fields);
     throw new DomainError(
       'VALIDATION_FAILED',
-      `invalid request: ${names.map((name) => `${name} ${fields[name]}`).join('; ')}`,
+      `invalid request: ${Object.values(fields).join('; ')}`,
       { fields },
     );
   }
