@@ -100,6 +100,15 @@ describe('bad input gets a specific error reply and changes nothing', () => {
     expectError(await stack.client.request('gwpool.v1.bad$org.cmd.pool.create', { name: 'edge' }), 'VALIDATION_FAILED', '400');
   });
 
+  it('refuses the org token reserved for operator subjects, in commands and queries', async () => {
+    const create = expectError(await stack.client.request(cmd('admin', 'pool.create'), { name: 'edge' }), 'VALIDATION_FAILED', '400');
+    const list = expectError(await stack.client.request(query('admin', 'pool.list'), {}), 'VALIDATION_FAILED', '400');
+
+    expect(create?.message).toBe("'admin' is reserved for operator subjects and cannot name an org");
+    expect(list?.details).toEqual({ fields: { org: 'must not be one of: admin' } });
+    expect(await logLength('admin')).toBe(0);
+  });
+
   it('keeps the stored pool exactly as it was', async () => {
     const pool = await stack.client.ok<Record<string, unknown>>(query(org, 'pool.get'), { poolId });
     expect(pool).toMatchObject({ poolId, name: 'edge-eu', total: 1, consumerCount: 0 });

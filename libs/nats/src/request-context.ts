@@ -1,4 +1,4 @@
-import { ACTOR_HEADER, CORRELATION_HEADER, orgOfSubject } from '@gwpool/contracts';
+import { ACTOR_HEADER, CORRELATION_HEADER, orgOfSubject, RESERVED_ORGS } from '@gwpool/contracts';
 import { DomainError } from '@gwpool/domain';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import type { NatsContext } from '@nestjs/microservices';
@@ -26,6 +26,11 @@ export function requestContext(ctx: NatsContext, explicitOrg?: string): RequestC
   if (!org) {
     throw new DomainError('VALIDATION_FAILED', `the org token of subject '${subject}' is not valid`, {
       fields: { org: 'must be 1 to 64 letters, digits, underscores or hyphens' },
+    });
+  }
+  if (RESERVED_ORGS.has(org)) {
+    throw new DomainError('VALIDATION_FAILED', `'${org}' is reserved for operator subjects and cannot name an org`, {
+      fields: { org: `must not be one of: ${[...RESERVED_ORGS].join(', ')}` },
     });
   }
   const h = ctx.getHeaders() as MsgHdrs | undefined;
