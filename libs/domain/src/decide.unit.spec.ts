@@ -10,7 +10,7 @@ import {
   type EntitlementPolicy,
   type OrgCommand,
   type OrgEvent,
-} from '@gwpool/domain';
+} from './index.js';
 
 const ORG = 'acme';
 

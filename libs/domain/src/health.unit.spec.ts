@@ -6,7 +6,7 @@ import {
   parseDuration,
   poolStatus,
   type Liveness,
-} from '@gwpool/domain';
+} from './index.js';
 
 describe('health rules', () => {
   it('treats a heartbeat exactly TTL old as expired', () => {

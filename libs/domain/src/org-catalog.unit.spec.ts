@@ -6,7 +6,7 @@ import {
   type ConsumerTarget,
   type OrgCatalog,
   type OrgEvent,
-} from '@gwpool/domain';
+} from './index.js';
 
 const ORG = 'acme';
 

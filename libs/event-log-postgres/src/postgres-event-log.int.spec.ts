@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EventLogUnavailableError, type NewEvent, type RecordedEvent } from '@gwpool/event-log';
 import { createDatabase, requireEnv } from '@gwpool/testing';
 import pg from 'pg';
-import { describeEventLogContract } from '../../event-log/src/testing/event-log.contract.js';
+import { describeEventLogContract } from '@gwpool/event-log/testing';
 import { InvalidPositionError, PostgresEventLog } from './index.js';
 
 jest.setTimeout(60_000);

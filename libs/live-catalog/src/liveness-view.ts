@@ -32,7 +32,7 @@ export class LivenessView {
       callback: (error, msg) => {
         if (error) return this.logger.warn(String(error));
         try {
-          this.merge((msg.json() as { facts: LivenessFact[] }).facts);
+          this.merge(msg.json<{ facts: LivenessFact[] }>().facts);
         } catch (cause) {
           this.logger.warn(`ignoring malformed liveness facts: ${String(cause)}`);
         }
@@ -45,7 +45,7 @@ export class LivenessView {
   merge(facts: readonly LivenessFact[]): void {
     for (const fact of facts) {
       let gateways = this.byOrg.get(fact.org);
-      if (!gateways) this.byOrg.set(fact.org, (gateways = new Map()));
+      if (!gateways) this.byOrg.set(fact.org, (gateways = new Map<string, Liveness>()));
       gateways.set(fact.gatewayId, newerLiveness(gateways.get(fact.gatewayId), { at: fact.at, check: fact.check }));
     }
     for (const listener of this.listeners) listener(facts);

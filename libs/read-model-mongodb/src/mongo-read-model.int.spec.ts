@@ -1,5 +1,5 @@
 import { ReadModelUnavailableError } from '@gwpool/read-model';
-import { describeReadModelContract } from '../../read-model/src/testing/read-model.contract.js';
+import { describeReadModelContract } from '@gwpool/read-model/testing';
 import { MongoReadModelStore } from './index.js';
 
 // MongoDB runs only where READ_MODEL_URL points at one (a replica set, for transactions); see README.md.

@@ -1,6 +1,6 @@
 import { ReadModelUnavailableError } from '@gwpool/read-model';
 import { requireEnv } from '@gwpool/testing';
-import { describeReadModelContract } from '../../read-model/src/testing/read-model.contract.js';
+import { describeReadModelContract } from '@gwpool/read-model/testing';
 import { PostgresReadModelStore } from './index.js';
 
 const url = requireEnv('TEST_POSTGRES_URL');

@@ -69,5 +69,5 @@ export async function eventually<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  throw new Error(`${label} not reached in ${timeoutMs} ms; last value: ${JSON.stringify(last)} ${lastError ? String(lastError) : ''}`);
+  throw new Error(`${label} not reached in ${timeoutMs} ms; last value: ${JSON.stringify(last)} ${lastError instanceof Error ? lastError.message : ''}`);
 }

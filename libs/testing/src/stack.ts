@@ -87,7 +87,7 @@ export class TestStack {
       );
     } catch (error) {
       const logs = this.processes.filter((p) => p.name === name).map((p) => p.logs()).join('\n');
-      throw new Error(`${String(error)}\n--- ${name} output ---\n${logs}`);
+      throw new Error(`${String(error)}\n--- ${name} output ---\n${logs}`, { cause: error });
     }
   }
 
