@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import type { PoolSummary } from '@gwpool/contracts';
 import { eventually, type Reply, TestStack } from '@gwpool/testing';
 import { replayOrg } from './fleet-log.js';
 import { cmd, HeartbeatPump, poolWith, query, registerGateways } from './fleet.js';
@@ -25,7 +26,7 @@ describe('consumers route through a pool or a single gateway', () => {
     backup = await poolWith(stack.client, org, 'backup', ['gw-3']);
     dark = await poolWith(stack.client, org, 'dark', ['gw-down']);
     await eventually(
-      () => stack.client.ok<{ pools: any[] }>(query(org, 'pool.list'), {}),
+      () => stack.client.ok<{ pools: PoolSummary[] }>(query(org, 'pool.list'), {}),
       (r) => r.pools.find((p) => p.poolId === edge)?.healthy === 2 && r.pools.find((p) => p.poolId === backup)?.healthy === 1,
       { label: 'pools healthy' },
     );

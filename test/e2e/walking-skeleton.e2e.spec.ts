@@ -1,4 +1,6 @@
 import { jest } from '@jest/globals';
+import type { GatewayView, PoolDetails, PoolHealthUpdate, PoolSummary } from '@gwpool/contracts';
+import type { GatewayRegistered } from '@gwpool/domain';
 import { openEventLog } from '@gwpool/storage';
 import { eventually, TestStack } from '@gwpool/testing';
 import { cmd, HeartbeatPump, heartbeat, poolWith, query, registerGateways } from './fleet.js';
@@ -22,7 +24,7 @@ describe('a pool routes only through healthy gateways, end to end', () => {
     await stack?.stop();
   });
 
-  const pool = () => stack.client.ok<Record<string, any>>(query(org, 'pool.get'), { poolId });
+  const pool = () => stack.client.ok<PoolDetails>(query(org, 'pool.get'), { poolId });
   const pick = () => stack.client.request<{ gatewayId: string }>(query(org, 'route.pick'), { poolId });
 
   it('builds a pool of three registered gateways and reports it green once they beat', async () => {
@@ -30,14 +32,14 @@ describe('a pool routes only through healthy gateways, end to end', () => {
     poolId = await poolWith(stack.client, org, 'edge-eu', gateways);
     // Heartbeat-ingest learns registrations from the log; beats sent before that are dropped by design.
     for (const gatewayId of gateways) pump.set(gatewayId, 'passed');
-    const details = await eventually(pool, (p) => p['status'] === 'green', { label: 'pool green' });
+    const details = await eventually(pool, (p) => p.status === 'green', { label: 'pool green' });
     expect(details).toMatchObject({ poolId, name: 'edge-eu', status: 'green', healthy: 3, total: 3 });
-    expect(details['members']).toHaveLength(3);
-    for (const member of details['members']) {
+    expect(details.members).toHaveLength(3);
+    for (const member of details.members) {
       expect(member).toMatchObject({ healthy: true, lastCheck: 'passed', zone: 'eu-1' });
-      expect(Date.parse(member.lastHeartbeatAt)).toBeGreaterThan(Date.now() - 10_000);
+      expect(Date.parse(member.lastHeartbeatAt ?? '')).toBeGreaterThan(Date.now() - 10_000);
     }
-    const list = await stack.client.ok<{ pools: any[] }>(query(org, 'pool.list'), {});
+    const list = await stack.client.ok<{ pools: PoolSummary[] }>(query(org, 'pool.list'), {});
     expect(list.pools).toEqual([{ poolId, name: 'edge-eu', status: 'green', healthy: 3, total: 3, consumerCount: 0 }]);
   });
 
@@ -56,20 +58,20 @@ describe('a pool routes only through healthy gateways, end to end', () => {
   it('stops picking a gateway within a second of it reporting a failed check', async () => {
     pump.set('gw-b', 'failed');
     const failedAt = Date.now();
-    await eventually(pool, (p) => p['healthy'] === 2, { timeoutMs: 1000, intervalMs: 20, label: 'gw-b unhealthy' });
+    await eventually(pool, (p) => p.healthy === 2, { timeoutMs: 1000, intervalMs: 20, label: 'gw-b unhealthy' });
     expect(Date.now() - failedAt).toBeLessThan(1000);
     for (let i = 0; i < 100; i += 1) {
       const reply = await pick();
       expect(reply.ok && reply.value.gatewayId).not.toBe('gw-b');
     }
     const details = await pool();
-    expect(details['status']).toBe('yellow');
-    expect(details['members'].find((m: any) => m.gatewayId === 'gw-b')).toMatchObject({ healthy: false, lastCheck: 'failed' });
+    expect(details.status).toBe('yellow');
+    expect(details.members.find((m) => m.gatewayId === 'gw-b')).toMatchObject({ healthy: false, lastCheck: 'failed' });
   });
 
   it('stops picking a gateway that goes silent past the TTL, with no new event needed', async () => {
     pump.set('gw-c', 'silent');
-    await eventually(pool, (p) => p['healthy'] === 1, { timeoutMs: 4000, intervalMs: 50, label: 'gw-c expired' });
+    await eventually(pool, (p) => p.healthy === 1, { timeoutMs: 4000, intervalMs: 50, label: 'gw-c expired' });
     for (let i = 0; i < 50; i += 1) {
       const reply = await pick();
       expect(reply.ok && reply.value.gatewayId).toBe('gw-a');
@@ -78,7 +80,7 @@ describe('a pool routes only through healthy gateways, end to end', () => {
 
   it('answers NO_HEALTHY_GATEWAY with the pool and the count when every member is down', async () => {
     pump.set('gw-a', 'failed');
-    await eventually(pool, (p) => p['healthy'] === 0, { timeoutMs: 3000, label: 'all down' });
+    await eventually(pool, (p) => p.healthy === 0, { timeoutMs: 3000, label: 'all down' });
     const reply = await pick();
     expect(reply.ok).toBe(false);
     if (reply.ok) return;
@@ -86,14 +88,14 @@ describe('a pool routes only through healthy gateways, end to end', () => {
     expect(reply.error.message).toBe("pool 'edge-eu' has no healthy gateway (0/3 healthy)");
     expect(reply.headers?.get('Nats-Service-Error-Code')).toBe('503');
     expect(reply.headers?.get('Nats-Service-Error')).toBe(reply.error.message);
-    expect((await pool())['status']).toBe('red');
+    expect((await pool()).status).toBe('red');
   });
 
   it('publishes each change of pool health for dashboards', async () => {
-    const updates: any[] = [];
+    const updates: PoolHealthUpdate[] = [];
     const sub = stack.client.nc.subscribe(`gwpool.v1.${org}.health.${poolId}`, {
       callback: (_error, msg) => {
-        updates.push(msg.json());
+        updates.push(msg.json<PoolHealthUpdate>());
       },
     });
     await stack.client.flush();
@@ -101,7 +103,7 @@ describe('a pool routes only through healthy gateways, end to end', () => {
     const seen = await eventually(() => updates, (u) => u.some((x) => x.healthy === 1), { timeoutMs: 2000, label: 'health update' });
     sub.unsubscribe();
     expect(seen.find((x) => x.healthy === 1)).toMatchObject({ poolId, name: 'edge-eu', status: 'yellow', healthy: 1, total: 3 });
-    expect(Date.parse(seen[0].at)).not.toBeNaN();
+    expect(Date.parse(seen[0]?.at ?? '')).not.toBeNaN();
   });
 
   it('drops and counts a heartbeat from a gateway not registered in the org', async () => {
@@ -114,7 +116,7 @@ describe('a pool routes only through healthy gateways, end to end', () => {
       { label: 'drops counted' },
     );
     expect(after.unregistered).toBe(before.unregistered + 2);
-    const gatewaysNow = await stack.client.ok<{ gateways: any[] }>(query(org, 'gateway.list'), {});
+    const gatewaysNow = await stack.client.ok<{ gateways: GatewayView[] }>(query(org, 'gateway.list'), {});
     expect(gatewaysNow.gateways.map((g) => g.gatewayId)).toEqual(gateways);
     expect(stack.logs()).toContain("gateway 'gw-stranger' is not registered in org 'acme'");
   });
@@ -127,7 +129,7 @@ describe('a pool routes only through healthy gateways, end to end', () => {
     const log = await openEventLog(stack.env.EVENT_STORE_URL);
     try {
       const events = await log.readStream('gwpool-org-acme');
-      const registered = events.filter((e) => e.type === 'GatewayRegistered' && (e.data as any).gatewayId === 'gw-audit');
+      const registered = events.filter((e) => e.type === 'GatewayRegistered' && (e.data as GatewayRegistered['data']).gatewayId === 'gw-audit');
       expect(registered).toHaveLength(1);
       expect(registered[0]?.metadata).toMatchObject({ actor: 'alice@example.com', correlationId: 'req-42' });
       expect(registered[0]?.metadata.causationId).toEqual(expect.any(String));
