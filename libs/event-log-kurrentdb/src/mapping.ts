@@ -6,6 +6,7 @@ import {
   WrongExpectedRevisionError,
 } from '@gwpool/event-log';
 import { ANY, type AppendStreamState, NO_STREAM, type Position } from '@kurrent/kurrentdb-client';
+import { isNetworkErrorCode } from '@gwpool/connection-errors';
 
 const SCHEMES: Readonly<Record<string, string>> = {
   // The client still parses esdb:// but warns on every connection; the kurrentdb forms mean the same.
@@ -99,16 +100,6 @@ export function toRecordedEvent(event: KurrentRecord): RecordedEvent {
 const UNAVAILABLE_TYPES = new Set(['unavailable', 'deadline-exceeded', 'timeout', 'not-leader', 'cancelled']);
 // gRPC UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL and DATA_LOSS: the client itself reconnects on these.
 const UNAVAILABLE_GRPC_CODES = new Set([14, 4, 13, 15]);
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
 const UNAVAILABLE_NAMES = new Set(['UnavailableError', 'DeadlineExceededError']);
 const UNAVAILABLE_MESSAGE = /Failed to discover after \d+ attempts|No connection established|client error \(Connect\)/;
 
@@ -125,7 +116,7 @@ export function isUnavailable(error: unknown): boolean {
   const { type, code, name, message } = shape(error);
   if (typeof type === 'string' && UNAVAILABLE_TYPES.has(type)) return true;
   if (typeof code === 'number' && UNAVAILABLE_GRPC_CODES.has(code)) return true;
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  if (isNetworkErrorCode(code)) return true;
   if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
   return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
 }
