@@ -17,6 +17,26 @@ export const connectNats = (url: string, name: string): Promise<NatsConnection> 
 const logLevels = (): LogLevel[] =>
   process.env['LOG_LEVEL'] === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn', 'log'];
 
+const MAX_CACHED_ROUTES = 1_000;
+
+/**
+ * ServerNats resolves every message's handler by first trying JSON.parse on the subscription's subject,
+ * which throws for a plain subject: a fresh exception per message was the largest cost on the route.pick path.
+ * Subscription patterns are few and fixed, so each is resolved once.
+ */
+export class CachedRouteServerNats extends ServerNats {
+  private readonly routes = new Map<string, string>();
+
+  protected override getRouteFromPattern(pattern: string): string {
+    let route = this.routes.get(pattern);
+    if (route === undefined) {
+      route = super.getRouteFromPattern(pattern);
+      if (this.routes.size < MAX_CACHED_ROUTES) this.routes.set(pattern, route);
+    }
+    return route;
+  }
+}
+
 /**
  * Starts a Nest microservice on the NATS transport with plain-JSON framing and wire errors.
  * `queue` puts every handler in one queue group so instances share the load.
@@ -27,7 +47,7 @@ export async function startMicroservice(
 ): Promise<{ close(): Promise<void> }> {
   const settings = options.settings ?? loadSettings();
   const strategy: CustomStrategy = {
-    strategy: new ServerNats({
+    strategy: new CachedRouteServerNats({
       servers: settings.natsUrl.split(','),
       name: options.name,
       queue: options.queue,
