@@ -39,8 +39,23 @@ export class UpdatePoolDto {
   @IsOptional() @MaxLength(256) @IsString() description?: string;
 }
 
+/**
+ * The hot path (route.pick, route.resolve) checks its one-token bodies by hand with the same rule as the
+ * decorators; anything else goes through full validation, which also words the refusal.
+ */
+function singleToken<T extends object>(dto: new () => T, field: keyof T & string, body: unknown): T | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.getPrototypeOf(body) !== Object.prototype) return undefined;
+  const keys = Object.keys(body);
+  const value = (body as Record<string, unknown>)[field];
+  if (keys.length !== 1 || keys[0] !== field || typeof value !== 'string' || !TOKEN_PATTERN.test(value)) return undefined;
+  return Object.assign(new dto(), { [field]: value });
+}
+
 export class PoolRefDto {
   @Required() @Token() @IsString() poolId!: string;
+  static fastParse(body: unknown): PoolRefDto | undefined {
+    return singleToken(PoolRefDto, 'poolId', body);
+  }
 }
 
 export class PoolMemberDto {
@@ -68,6 +83,9 @@ export function consumerTarget(dto: AttachConsumerDto): ConsumerTarget {
 
 export class ConsumerRefDto {
   @Required() @Token() @IsString() consumerId!: string;
+  static fastParse(body: unknown): ConsumerRefDto | undefined {
+    return singleToken(ConsumerRefDto, 'consumerId', body);
+  }
 }
 
 export class EmptyDto {}

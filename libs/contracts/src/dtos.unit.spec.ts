@@ -1,11 +1,13 @@
 import { DomainError } from '@gwpool/domain';
 import {
   AttachConsumerDto,
+  ConsumerRefDto,
   consumerTarget,
   CreatePoolDto,
   EmptyDto,
   HeartbeatDto,
   PoolMemberDto,
+  PoolRefDto,
   RegisterGatewayDto,
   SetEntitlementDto,
   UpdatePoolDto,
@@ -165,5 +167,28 @@ describe('request validation', () => {
 
       expect(fieldsOf(error)).toEqual({ gatewayPools: 'gatewayPools must be a boolean value' });
     });
+  });
+});
+
+describe('the hot-path check of one-token bodies', () => {
+  it('gives the same result as full validation for a valid body', () => {
+    expect(PoolRefDto.fastParse({ poolId: 'p-1' })).toEqual(Object.assign(new PoolRefDto(), { poolId: 'p-1' }));
+    expect(parseRequest(ConsumerRefDto, { consumerId: 'k8s_1' })).toEqual(Object.assign(new ConsumerRefDto(), { consumerId: 'k8s_1' }));
+  });
+
+  it.each([
+    ['a missing field', {}, { poolId: 'poolId is required' }],
+    ['an extra field', { poolId: 'p1', zone: 'eu' }, { zone: 'property zone should not exist' }],
+    ['a bad token', { poolId: 'p.1' }, { poolId: 'poolId must be 1 to 64 letters, digits, underscores or hyphens' }],
+    ['a number', { poolId: 7 }, { poolId: 'poolId must be a string' }],
+  ])('leaves %s to full validation, which explains the refusal', (_label, body, fields) => {
+    expect(PoolRefDto.fastParse(body)).toBeUndefined();
+    expect(fieldsOf(refusal(() => parseRequest(PoolRefDto, body)))).toEqual(fields);
+  });
+
+  it('does not take an object with a prototype of its own for a JSON body', () => {
+    const crafted = Object.assign(Object.create({ inherited: true }) as object, { poolId: 'p1' });
+
+    expect(PoolRefDto.fastParse(crafted)).toBeUndefined();
   });
 });

@@ -20,7 +20,9 @@ function collect(errors: ValidationError[], prefix = '', into: Record<string, st
  * Checks a request body against its DTO class and returns a typed instance.
  * Throws VALIDATION_FAILED whose details name each bad field.
  */
-export function parseRequest<T extends object>(dto: new () => T, body: unknown): T {
+export function parseRequest<T extends object>(dto: (new () => T) & { fastParse?: (body: unknown) => T | undefined }, body: unknown): T {
+  const fast = dto.fastParse?.(body);
+  if (fast !== undefined) return fast;
   if (body instanceof MalformedBody) {
     throw new DomainError('VALIDATION_FAILED', `request body is not valid JSON: ${body.reason}`, {
       fields: { body: 'must be a JSON object' },

@@ -3,13 +3,30 @@ import { isHealthy, type Liveness, type OrgCatalog, type PoolState, poolStatus }
 
 export type LivenessLookup = (gatewayId: string) => Liveness | undefined;
 
-/** Health is computed at read time from the last heartbeat, so a TTL running out shows without any new event. */
-export function healthyMembers(pool: PoolState, liveness: LivenessLookup, now: number, ttlMs: number): string[] {
-  const healthy: string[] = [];
-  for (const gatewayId of pool.members) if (isHealthy(liveness(gatewayId), now, ttlMs)) healthy.push(gatewayId);
-  return healthy;
+const SAMPLING_TRIES = 8;
+
+/**
+ * A member chosen uniformly at random among the healthy ones, or undefined when none is.
+ * Sampling first keeps a pick O(1) when most members are healthy (a rejected draw changes no odds);
+ * only a mostly unhealthy pool pays for the full scan.
+ */
+export function pickHealthy(
+  members: readonly string[],
+  liveness: LivenessLookup,
+  now: number,
+  ttlMs: number,
+  random: () => number = Math.random,
+): string | undefined {
+  if (members.length === 0) return undefined;
+  for (let i = 0; i < SAMPLING_TRIES; i += 1) {
+    const gatewayId = members[Math.floor(random() * members.length)] as string;
+    if (isHealthy(liveness(gatewayId), now, ttlMs)) return gatewayId;
+  }
+  const healthy = members.filter((gatewayId) => isHealthy(liveness(gatewayId), now, ttlMs));
+  return healthy.length === 0 ? undefined : healthy[Math.floor(random() * healthy.length)];
 }
 
+/** Health is computed at read time from the last heartbeat, so a TTL running out shows without any new event. */
 export function countHealthy(pool: PoolState, liveness: LivenessLookup, now: number, ttlMs: number): number {
   let count = 0;
   for (const gatewayId of pool.members) if (isHealthy(liveness(gatewayId), now, ttlMs)) count += 1;

@@ -11,6 +11,9 @@ import { type LiveCatalog, type LivenessLookup, type LivenessView } from '@gwpoo
 
 /** The in-memory state every query reads; nothing here touches a database. */
 export class RoutingView {
+  /** Members as arrays for O(1) random draws, rebuilt when the org's catalog has moved on. */
+  private readonly memberLists = new WeakMap<PoolState, { revision: number; members: readonly string[] }>();
+
   constructor(
     readonly catalog: LiveCatalog,
     readonly liveness: LivenessView,
@@ -35,6 +38,14 @@ export class RoutingView {
   pool(org: string, poolId: string): { catalog: OrgCatalog; pool: PoolState } {
     const catalog = this.poolsOf(org);
     return { catalog, pool: requirePool(catalog, poolId) };
+  }
+
+  members(catalog: OrgCatalog, pool: PoolState): readonly string[] {
+    const cached = this.memberLists.get(pool);
+    if (cached?.revision === catalog.revision) return cached.members;
+    const members = [...pool.members];
+    this.memberLists.set(pool, { revision: catalog.revision, members });
+    return members;
   }
 
   lookup(org: string): LivenessLookup {

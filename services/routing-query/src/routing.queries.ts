@@ -1,6 +1,6 @@
 import type { ConsumerView, GatewayView, PoolDetails, PoolSummary } from '@gwpool/contracts';
 import { DomainError, isHealthy, noHealthyGateway } from '@gwpool/domain';
-import { gatewayViews, healthyMembers, poolDetails, poolSummary } from '@gwpool/live-catalog';
+import { gatewayViews, pickHealthy, poolDetails, poolSummary } from '@gwpool/live-catalog';
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { RoutingView } from './routing-view.js';
@@ -35,8 +35,6 @@ export class ResolveRouteQuery extends Query<{ consumerId: string; poolId?: stri
     super();
   }
 }
-
-const randomOf = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
 @QueryHandler(GetPoolQuery)
 export class GetPoolHandler implements IQueryHandler<GetPoolQuery> {
@@ -83,10 +81,10 @@ export class ListGatewaysHandler implements IQueryHandler<ListGatewaysQuery> {
 export class PickRouteHandler implements IQueryHandler<PickRouteQuery> {
   constructor(@Inject(RoutingView) private readonly view: RoutingView) {}
   async execute({ org, poolId }: PickRouteQuery) {
-    const { pool } = this.view.pool(org, poolId);
-    const healthy = healthyMembers(pool, this.view.lookup(org), Date.now(), this.view.ttlMs);
-    if (healthy.length === 0) throw noHealthyGateway(pool, 0);
-    return { poolId, gatewayId: randomOf(healthy) };
+    const { catalog, pool } = this.view.pool(org, poolId);
+    const gatewayId = pickHealthy(this.view.members(catalog, pool), this.view.lookup(org), Date.now(), this.view.ttlMs);
+    if (gatewayId === undefined) throw noHealthyGateway(pool, 0);
+    return { poolId, gatewayId };
   }
 }
 
@@ -96,10 +94,10 @@ export class ResolveRouteHandler implements IQueryHandler<ResolveRouteQuery> {
   async execute({ org, consumerId }: ResolveRouteQuery) {
     const { target } = this.view.consumer(org, consumerId);
     if (target.kind === 'pool') {
-      const { pool } = this.view.pool(org, target.poolId);
-      const healthy = healthyMembers(pool, this.view.lookup(org), Date.now(), this.view.ttlMs);
-      if (healthy.length === 0) throw noHealthyGateway(pool, 0);
-      return { consumerId, poolId: pool.poolId, gatewayId: randomOf(healthy) };
+      const { catalog, pool } = this.view.pool(org, target.poolId);
+      const gatewayId = pickHealthy(this.view.members(catalog, pool), this.view.lookup(org), Date.now(), this.view.ttlMs);
+      if (gatewayId === undefined) throw noHealthyGateway(pool, 0);
+      return { consumerId, poolId: pool.poolId, gatewayId };
     }
     const { gatewayId } = target;
     const registered = this.view.org(org).gateways.has(gatewayId);
