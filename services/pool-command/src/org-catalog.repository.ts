@@ -30,13 +30,29 @@ export class OrgCatalogRepository {
 
   constructor(private readonly log: EventLog) {}
 
-  /** Runs decide against the latest state and appends its events; a lost race re-decides on fresh state. */
+  /**
+   * Runs decide and appends its events under the expected revision; a lost race re-decides on fresh state.
+   * A cached catalog is decided on without reading the log first: an append proves it was current, and a refusal
+   * or a no-op is only answered once a read of the log shows nothing newer.
+   */
   update(org: string, decide: (state: OrgCatalog) => Promise<OrgEvent[]> | OrgEvent[], request: RequestContext): Promise<Decided> {
     return this.serialized(org, async () => {
+      let cached = this.cache.get(org);
       for (let attempt = 1; ; attempt += 1) {
-        const state = await this.load(org);
-        const events = await decide(state);
-        if (events.length === 0) return { state, events };
+        const state = cached ?? (await this.load(org));
+        const onCache = cached !== undefined;
+        cached = undefined;
+        let events: OrgEvent[];
+        try {
+          events = await decide(state);
+        } catch (error) {
+          if (onCache && (await this.moved(org, state.revision))) continue;
+          throw error;
+        }
+        if (events.length === 0) {
+          if (onCache && (await this.moved(org, state.revision))) continue;
+          return { state, events };
+        }
         try {
           await this.log.append(orgStreamId(org), this.withMetadata(events, request), state.revision < 0 ? 'no_stream' : state.revision);
         } catch (error) {
@@ -53,6 +69,11 @@ export class OrgCatalogRepository {
         return { state, events };
       }
     });
+  }
+
+  /** Whether the log holds events past `revision`, folding them into the cached catalog. */
+  private async moved(org: string, revision: number): Promise<boolean> {
+    return (await this.load(org)).revision !== revision;
   }
 
   /** The org's state as of the latest event in the log. */
