@@ -57,9 +57,10 @@ describe('a pool routes only through healthy gateways, end to end', () => {
 
   it('stops picking a gateway within a second of it reporting a failed check', async () => {
     pump.set('gw-b', 'failed');
-    const failedAt = Date.now();
-    await eventually(pool, (p) => p.healthy === 2, { timeoutMs: 1000, intervalMs: 20, label: 'gw-b unhealthy' });
-    expect(Date.now() - failedAt).toBeLessThan(1000);
+    // The promise is "not picked one second later": how much sooner is for the benchmark, not for a test.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    expect((await pool()).healthy).toBe(2);
     for (let i = 0; i < 100; i += 1) {
       const reply = await pick();
       expect(reply.ok && reply.value.gatewayId).not.toBe('gw-b');
