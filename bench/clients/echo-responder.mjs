@@ -1,0 +1,15 @@
+// The yardstick: a raw NATS responder with nothing but @nats-io/transport-node, echoing each request's payload.
+import { connect } from '@nats-io/transport-node';
+import { serve } from './ipc.mjs';
+
+serve(async (config, io) => {
+  const nc = await connect({ servers: config.natsUrl, name: 'bench-echo' });
+  const sub = nc.subscribe(config.subject, { callback: (_error, msg) => msg.respond(msg.data) });
+  await nc.flush();
+  io.ready();
+  // Runs until the parent stops it.
+  await new Promise((resolve) => process.once('SIGTERM', resolve));
+  sub.unsubscribe();
+  await nc.close();
+  return {};
+});

@@ -1,0 +1,150 @@
+// Loads a fleet straight into the event log, as the domain events pool-command would have appended:
+// setting up 10,000 pools through the command API would take longer than the benchmark itself.
+import { randomUUID } from 'node:crypto';
+import { PostgresEventLog } from '../../dist/libs/event-log-postgres/src/index.js';
+import { orgStreamId } from '../../dist/libs/domain/src/index.js';
+
+const APPEND_BATCH = 1000;
+const PARALLEL_ORGS = 6;
+
+const metadataOf = (correlationId) => ({
+  actor: 'bench@gwpool',
+  correlationId,
+  causationId: correlationId,
+  occurredAt: new Date().toISOString(),
+});
+
+const event = (type, data, metadata) => ({ id: randomUUID(), type, data, metadata });
+
+/** Appends each org's events in batches with the right expected revision, a few orgs at a time. */
+export async function appendOrgs(url, orgEvents) {
+  const log = await PostgresEventLog.open({ url });
+  let appended = 0;
+  try {
+    // Pulled lazily: a million events' worth of objects need not all be in memory at once.
+    const queue = orgEvents[Symbol.iterator]();
+    const worker = async () => {
+      for (let item = queue.next(); !item.done; item = queue.next()) {
+        const { org, events } = item.value;
+        let expected = 'no_stream';
+        for (let i = 0; i < events.length; i += APPEND_BATCH) {
+          const batch = events.slice(i, i + APPEND_BATCH);
+          const { nextRevision } = await log.append(orgStreamId(org), batch, expected);
+          expected = nextRevision;
+          appended += batch.length;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_ORGS }, worker));
+  } finally {
+    await log.close();
+  }
+  return appended;
+}
+
+/**
+ * `orgs` orgs of `gateways` gateways and `pools` pools of `members` members each; the first `bigPools` orgs have
+ * one pool holding every gateway of the org instead. Plus org `bench-probe`: two pools of two for detection trials.
+ */
+export function fleetEvents({ orgs, gateways, pools, members, bigPools }) {
+  const fleet = { orgs: [], smallPools: [], bigPools: [], probe: undefined };
+  const orgEvents = [];
+  for (let o = 0; o < orgs; o += 1) {
+    const org = `org-${o}`;
+    const meta = metadataOf(randomUUID());
+    const events = [];
+    const gatewayIds = Array.from({ length: gateways }, (_, g) => `gw-${g}`);
+    for (const gatewayId of gatewayIds) {
+      events.push(event('GatewayRegistered', { gatewayId, name: `gateway ${gatewayId}`, zone: `zone-${o % 3}` }, meta));
+    }
+    const poolIds = [];
+    for (let p = 0; p < pools; p += 1) {
+      const poolId = randomUUID();
+      poolIds.push(poolId);
+      events.push(event('PoolCreated', { poolId, name: `pool-${p}` }, meta));
+      const big = p === 0 && o < bigPools;
+      const memberIds = big
+        ? gatewayIds
+        : Array.from({ length: members }, (_, m) => gatewayIds[(p * members + m) % gatewayIds.length]);
+      for (const gatewayId of memberIds) events.push(event('PoolMemberAdded', { poolId, gatewayId }, meta));
+      (big ? fleet.bigPools : fleet.smallPools).push({ org, poolId });
+    }
+    fleet.orgs.push({ org, gatewayIds, poolIds });
+    orgEvents.push({ org, events });
+  }
+  const org = 'bench-probe';
+  const meta = metadataOf(randomUUID());
+  const events = [];
+  const probePool = (kind) => {
+    const poolId = randomUUID();
+    const pool = { poolId, a: `${kind}-a`, b: `${kind}-b` };
+    events.push(
+      event('GatewayRegistered', { gatewayId: pool.a }, meta),
+      event('GatewayRegistered', { gatewayId: pool.b }, meta),
+    );
+    events.push(event('PoolCreated', { poolId, name: kind }, meta));
+    events.push(event('PoolMemberAdded', { poolId, gatewayId: pool.a }, meta));
+    events.push(event('PoolMemberAdded', { poolId, gatewayId: pool.b }, meta));
+    return pool;
+  };
+  fleet.probe = { org, fail: probePool('fail'), silence: probePool('silence') };
+  orgEvents.push({ org, events });
+  fleet.events = orgEvents.reduce((n, o) => n + o.events.length, 0);
+  return { fleet, orgEvents };
+}
+
+/** Orgs for the command scenario: registered gateways and empty pools, so every pool.member.add appends an event. */
+export function commandOrgEvents(prefix, count, { gateways = 500, pools = 100 } = {}) {
+  const orgs = [];
+  const orgEvents = [];
+  for (let o = 0; o < count; o += 1) {
+    const org = `${prefix}-${o}`;
+    const meta = metadataOf(randomUUID());
+    const gatewayIds = Array.from({ length: gateways }, (_, g) => `gw-${g}`);
+    const poolIds = Array.from({ length: pools }, () => randomUUID());
+    const events = [
+      ...gatewayIds.map((gatewayId) => event('GatewayRegistered', { gatewayId }, meta)),
+      ...poolIds.map((poolId, p) => event('PoolCreated', { poolId, name: `pool-${p}` }, meta)),
+    ];
+    orgs.push({ org, gatewayIds, poolIds });
+    orgEvents.push({ org, events });
+  }
+  return { orgs, orgEvents };
+}
+
+/**
+ * A long history for the rebuild: per org 5,000 events of the kinds a real catalog accumulates
+ * (registrations, pools, member churn, descriptions, consumers), `orgs` orgs in all.
+ */
+export function* historyOrgs(orgs) {
+  for (let o = 0; o < orgs; o += 1) {
+    const org = `hist-${o}`;
+    const meta = metadataOf(randomUUID());
+    const events = [];
+    const gateways = 1000;
+    const pools = 250;
+    for (let g = 0; g < gateways; g += 1)
+      events.push(event('GatewayRegistered', { gatewayId: `gw-${g}`, zone: `z-${g % 4}` }, meta));
+    const poolIds = Array.from({ length: pools }, () => randomUUID());
+    poolIds.forEach((poolId, p) => events.push(event('PoolCreated', { poolId, name: `pool-${p}` }, meta)));
+    poolIds.forEach((poolId, p) => {
+      for (let m = 0; m < 10; m += 1)
+        events.push(event('PoolMemberAdded', { poolId, gatewayId: `gw-${(p * 4 + m) % gateways}` }, meta));
+    });
+    poolIds.forEach((poolId, p) => {
+      for (let m = 0; m < 2; m += 1) {
+        events.push(
+          event('PoolMemberRemoved', { poolId, gatewayId: `gw-${(p * 4 + m) % gateways}`, reason: 'removed' }, meta),
+        );
+      }
+      events.push(event('PoolDescriptionChanged', { poolId, description: `pool ${p} of ${org}` }, meta));
+      for (let c = 0; c < 2; c += 1) {
+        const target = { kind: 'pool', poolId };
+        events.push(
+          event('ConsumerAttached', { consumerId: `c-${p}-${c}`, consumerType: 'kubernetes-auth', target }, meta),
+        );
+      }
+    });
+    yield { org, events };
+  }
+}

@@ -1,0 +1,135 @@
+// Scenario 1: route.pick over NATS request/reply against the raw echo yardstick, run by run, interleaved,
+// so drift of the machine during the benchmark falls on both alike.
+import { echoOf, requestRun, Series } from '../lib/load.mjs';
+import { cpuSecondsOf } from '../lib/stack.mjs';
+import { summarize } from '../lib/stats.mjs';
+
+const pickItems = (pools) =>
+  pools.map(({ org, poolId }) => ({ subject: `gwpool.v1.${org}.query.route.pick`, body: { poolId } }));
+
+/** Database transactions committed so far on the fleet's database (all services together). */
+async function transactions(ctx) {
+  const { rows } = await ctx.db.query(
+    'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()',
+  );
+  return Number(rows[0].n);
+}
+
+export async function routingScenario(ctx) {
+  const { sizes, servers } = ctx;
+  // Shuffled, so consecutive requests hit different orgs and pools, as many callers would.
+  const small = pickItems(ctx.fleet.smallPools).sort(() => Math.random() - 0.5);
+  const big = pickItems(ctx.fleet.bigPools);
+  const modes = [
+    { key: 'seq', label: 'sequential', concurrency: 1 },
+    { key: 'c64', label: '64 in flight', concurrency: 64 },
+  ];
+  const targets = [
+    { key: 'echo', items: echoOf(small) },
+    { key: 'pool3', items: small },
+    { key: 'pool500', items: big },
+  ];
+  const series = {};
+  for (const m of modes) for (const t of targets) series[`${t.key}.${m.key}`] = new Series(`${t.key} ${m.label}`);
+
+  // The idle rate of transactions (services following the log) is subtracted from what the picks add.
+  const idleFrom = await transactions(ctx);
+  const idleStart = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const idleRate = ((await transactions(ctx)) - idleFrom) / ((performance.now() - idleStart) / 1000);
+  const loadFrom = await transactions(ctx);
+  const loadStart = performance.now();
+
+  for (let run = 1; run <= sizes.runs.routing; run += 1) {
+    for (const m of modes) {
+      for (const t of targets) {
+        // CPU the responder spent per request: what the service costs beyond a bare NATS reply.
+        const responder = t.key === 'echo' ? ctx.echo.pid : ctx.stack.get('routing-query').pid;
+        const cpuBefore = cpuSecondsOf(responder);
+        const result = await requestRun(servers.nats.url, {
+          name: `route ${t.key} ${m.key}`,
+          source: { kind: 'list', items: t.items },
+          concurrency: m.concurrency,
+          warmupMs: sizes.warmupMs,
+          durationMs: sizes.durationMs,
+        });
+        result.cpuUsPerRequest = ((cpuSecondsOf(responder) - cpuBefore) * 1e6) / result.issued;
+        series[`${t.key}.${m.key}`].add(result);
+        console.log(
+          `  run ${run} ${m.label.padEnd(12)} ${t.key.padEnd(7)} ${Math.round(result.throughput)} req/s` +
+            `  p99 ${summarize([result.samples]).p99.toFixed(2)} ms`,
+        );
+      }
+    }
+  }
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+  // Statistics reach pg_stat_database up to a second late; wait so the last run's count is in.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const loadTransactions = (await transactions(ctx)) - loadFrom - idleRate * (loadSeconds + 1.5);
+  const picks = Object.entries(series)
+    .filter(([key]) => !key.startsWith('echo'))
+    .reduce((n, [, s]) => n + s.summary.requests, 0);
+
+  const summaries = Object.fromEntries(Object.entries(series).map(([key, s]) => [key, s.summary]));
+  ctx.yardsticks = { ...ctx.yardsticks, 1: summaries['echo.seq'], 64: summaries['echo.c64'] };
+  ctx.details.routing = { summaries, idleTransactionsPerSecond: idleRate, extraTransactions: loadTransactions, picks };
+  for (const m of modes) {
+    const echo = summaries[`echo.${m.key}`];
+    for (const [key, label] of [
+      ['pool3', 'pool of 3'],
+      ['pool500', 'pool of 500'],
+    ]) {
+      const s = summaries[`${key}.${m.key}`];
+      const name = `route.pick, ${label}, ${m.label}`;
+      const runs = s.runs;
+      ctx.figure({
+        scenario: '1 route.pick',
+        figure: `${name}: p50`,
+        value: s.p50,
+        unit: 'ms',
+        yardstick: echo.p50,
+        runs,
+      });
+      ctx.figure({
+        scenario: '1 route.pick',
+        figure: `${name}: p99`,
+        value: s.p99,
+        unit: 'ms',
+        yardstick: echo.p99,
+        runs,
+        target: { ratioAtMost: 1.5 },
+      });
+      ctx.figure({
+        scenario: '1 route.pick',
+        figure: `${name}: throughput`,
+        value: s.throughput,
+        unit: 'req/s',
+        yardstick: echo.throughput,
+        runs,
+        target: { ratioAtLeast: 0.65 },
+      });
+    }
+  }
+  for (const [key, label] of [
+    ['pool3', 'pool of 3'],
+    ['pool500', 'pool of 500'],
+  ]) {
+    ctx.figure({
+      scenario: '1 route.pick',
+      figure: `route.pick, ${label}, 64 in flight: responder CPU per request`,
+      value: summaries[`${key}.c64`].cpuUsPerRequest,
+      unit: 'µs',
+      yardstick: summaries['echo.c64'].cpuUsPerRequest,
+      runs: summaries[`${key}.c64`].runs,
+    });
+  }
+  ctx.figure({
+    scenario: '1 route.pick',
+    figure: 'DB transactions per 1,000 picks (idle rate subtracted)',
+    value: Math.max(0, (loadTransactions / picks) * 1000),
+    unit: '',
+    runs: sizes.runs.routing,
+    target: { atMost: 1, text: '~0 (no DB on hot path)' },
+  });
+  return summaries;
+}

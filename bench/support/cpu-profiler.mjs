@@ -1,0 +1,27 @@
+// Preloaded into a service (node --import) when the benchmark wants its CPU profile: the first SIGWINCH starts the
+// V8 profiler, the second writes BENCH_CPU_PROFILE to disk. Only the measured window is profiled, not the start-up,
+// and the service's own code stays untouched. SIGWINCH because Nest's shutdown hooks take SIGUSR2 and Node SIGUSR1.
+import { Session } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
+
+const target = process.env.BENCH_CPU_PROFILE;
+if (target) {
+  const session = new Session();
+  session.connect();
+  const post = (method, params) =>
+    new Promise((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  let profiling = false;
+  process.on('SIGWINCH', () => {
+    if (!profiling) {
+      profiling = true;
+      void post('Profiler.enable')
+        .then(() => post('Profiler.setSamplingInterval', { interval: 200 }))
+        .then(() => post('Profiler.start'));
+      return;
+    }
+    profiling = false;
+    void post('Profiler.stop').then(({ profile }) => writeFileSync(target, JSON.stringify(profile)));
+  });
+}
