@@ -22,12 +22,14 @@ for (const top of ['libs', 'services']) {
   for await (const file of sources(join(repoRoot, top))) {
     if (!file.includes(`${join('', 'src')}/`) && !file.includes('/src/')) continue;
     jobs.push(
-      transformFile(file, { ...options, filename: file, sourceFileName: relative(repoRoot, file) }).then(async ({ code }) => {
-        const target = join(out, relative(repoRoot, file)).replace(/\.ts$/, '.js');
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, code);
-        count += 1;
-      }),
+      transformFile(file, { ...options, filename: file, sourceFileName: relative(repoRoot, file) }).then(
+        async ({ code }) => {
+          const target = join(out, relative(repoRoot, file)).replace(/\.ts$/, '.js');
+          await mkdir(dirname(target), { recursive: true });
+          await writeFile(target, code);
+          count += 1;
+        },
+      ),
     );
   }
   await Promise.all(jobs);

@@ -23,7 +23,10 @@ for (const gateway of gateways) await cmd('gateway.register', gateway);
 const beat = (check) => {
   for (const { gatewayId } of gateways) {
     const flapping = gatewayId === 'gw-eu-3' && Math.floor(Date.now() / 30_000) % 2 === 1;
-    nc.publish(`gwpool.v1.${org}.heartbeat.${gatewayId}`, JSON.stringify({ check: flapping ? 'failed' : check, sentAt: new Date().toISOString() }));
+    nc.publish(
+      `gwpool.v1.${org}.heartbeat.${gatewayId}`,
+      JSON.stringify({ check: flapping ? 'failed' : check, sentAt: new Date().toISOString() }),
+    );
   }
 };
 // Heartbeat-ingest learns the registrations from the log within moments; beat until the pools are healthy.
@@ -48,7 +51,9 @@ for (let i = 0; i < 50; i += 1) {
 }
 await cmd('consumer.attach', { consumerId: 'k8s-prod', consumerType: 'kubernetes-auth', poolId: pools['edge-eu'] });
 
-console.log(`demo fleet: org '${org}', pools ${JSON.stringify(pools)}, heartbeats every 5 s (gw-eu-3 fails every other 30 s)`);
+console.log(
+  `demo fleet: org '${org}', pools ${JSON.stringify(pools)}, heartbeats every 5 s (gw-eu-3 fails every other 30 s)`,
+);
 const timer = setInterval(() => beat('passed'), 5000);
 const stop = async () => {
   clearInterval(timer);

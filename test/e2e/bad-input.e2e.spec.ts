@@ -50,7 +50,11 @@ describe('bad input gets a specific error reply and changes nothing', () => {
 
   it('refuses a pool name that is not a slug, naming the field', async () => {
     for (const name of ['Edge_EU', '-edge', 'edge-', 'a'.repeat(33), '']) {
-      const error = expectError(await stack.client.request(cmd(org, 'pool.create'), { name }), 'VALIDATION_FAILED', '400');
+      const error = expectError(
+        await stack.client.request(cmd(org, 'pool.create'), { name }),
+        'VALIDATION_FAILED',
+        '400',
+      );
       expect(error?.details?.['fields']).toHaveProperty('name');
     }
   });
@@ -61,19 +65,35 @@ describe('bad input gets a specific error reply and changes nothing', () => {
   });
 
   it('refuses unknown fields rather than ignoring them', async () => {
-    const error = expectError(await stack.client.request(cmd(org, 'pool.create'), { name: 'x1', colour: 'red' }), 'VALIDATION_FAILED', '400');
+    const error = expectError(
+      await stack.client.request(cmd(org, 'pool.create'), { name: 'x1', colour: 'red' }),
+      'VALIDATION_FAILED',
+      '400',
+    );
     expect(error?.details?.['fields']).toHaveProperty('colour');
   });
 
   it('answers a body that is not JSON instead of staying silent', async () => {
-    const error = expectError(await stack.client.request(cmd(org, 'pool.create'), null, { raw: '{"name": "oops"' }), 'VALIDATION_FAILED', '400');
+    const error = expectError(
+      await stack.client.request(cmd(org, 'pool.create'), null, { raw: '{"name": "oops"' }),
+      'VALIDATION_FAILED',
+      '400',
+    );
     expect(error?.message).toMatch(/not valid JSON/);
-    expectError(await stack.client.request(query(org, 'route.pick'), null, { raw: 'pick please' }), 'VALIDATION_FAILED', '400');
+    expectError(
+      await stack.client.request(query(org, 'route.pick'), null, { raw: 'pick please' }),
+      'VALIDATION_FAILED',
+      '400',
+    );
     expectError(await stack.client.request(cmd(org, 'pool.create'), ['edge']), 'VALIDATION_FAILED', '400');
   });
 
   it('refuses a second pool with the same name in one org', async () => {
-    const error = expectError(await stack.client.request(cmd(org, 'pool.create'), { name: 'edge-eu' }), 'CONFLICT', '409');
+    const error = expectError(
+      await stack.client.request(cmd(org, 'pool.create'), { name: 'edge-eu' }),
+      'CONFLICT',
+      '409',
+    );
     expect(error?.message).toBe("a pool named 'edge-eu' already exists in org 'acme'");
   });
 
@@ -87,21 +107,41 @@ describe('bad input gets a specific error reply and changes nothing', () => {
   });
 
   it("never shows or touches another org's pool", async () => {
-    const error = expectError(await stack.client.request(query(org, 'pool.get'), { poolId: otherPoolId }), 'NOT_FOUND', '404');
+    const error = expectError(
+      await stack.client.request(query(org, 'pool.get'), { poolId: otherPoolId }),
+      'NOT_FOUND',
+      '404',
+    );
     expect(error?.message).toContain(otherPoolId);
     expectError(await stack.client.request(query(org, 'route.pick'), { poolId: otherPoolId }), 'NOT_FOUND', '404');
-    expectError(await stack.client.request(cmd(org, 'pool.member.add'), { poolId: otherPoolId, gatewayId: 'gw-1' }), 'NOT_FOUND', '404');
-    expectError(await stack.client.request(cmd(org, 'pool.member.add'), { poolId, gatewayId: 'gw-9' }), 'NOT_FOUND', '404');
+    expectError(
+      await stack.client.request(cmd(org, 'pool.member.add'), { poolId: otherPoolId, gatewayId: 'gw-1' }),
+      'NOT_FOUND',
+      '404',
+    );
+    expectError(
+      await stack.client.request(cmd(org, 'pool.member.add'), { poolId, gatewayId: 'gw-9' }),
+      'NOT_FOUND',
+      '404',
+    );
     const list = await stack.client.ok<{ pools: { poolId: string }[] }>(query(org, 'pool.list'), {});
     expect(list.pools.map((p) => p.poolId)).toEqual([poolId]);
   });
 
   it('refuses an org token that is not a valid subject token', async () => {
-    expectError(await stack.client.request('gwpool.v1.bad$org.cmd.pool.create', { name: 'edge' }), 'VALIDATION_FAILED', '400');
+    expectError(
+      await stack.client.request('gwpool.v1.bad$org.cmd.pool.create', { name: 'edge' }),
+      'VALIDATION_FAILED',
+      '400',
+    );
   });
 
   it('refuses the org token reserved for operator subjects, in commands and queries', async () => {
-    const create = expectError(await stack.client.request(cmd('admin', 'pool.create'), { name: 'edge' }), 'VALIDATION_FAILED', '400');
+    const create = expectError(
+      await stack.client.request(cmd('admin', 'pool.create'), { name: 'edge' }),
+      'VALIDATION_FAILED',
+      '400',
+    );
     const list = expectError(await stack.client.request(query('admin', 'pool.list'), {}), 'VALIDATION_FAILED', '400');
 
     expect(create?.message).toBe("'admin' is reserved for operator subjects and cannot name an org");

@@ -19,7 +19,8 @@ async function assertInvariantsThroughout(eventStoreUrl: string, org: string) {
     const names = [...state.pools.values()].map((p) => p.name);
     expect([recorded.revision, new Set(names).size]).toEqual([recorded.revision, names.length]);
     for (const consumer of state.consumers.values()) {
-      if (consumer.target.kind === 'pool') expect([recorded.revision, state.pools.has(consumer.target.poolId)]).toEqual([recorded.revision, true]);
+      if (consumer.target.kind === 'pool')
+        expect([recorded.revision, state.pools.has(consumer.target.poolId)]).toEqual([recorded.revision, true]);
     }
   }
   return state;
@@ -55,7 +56,11 @@ describe('invariants hold under hundreds of conflicting commands across two pool
     const names = Array.from({ length: 10 }, (_, i) => `name-${i}`);
     const replies = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        stack.client.request<{ poolId: string; name: string }>(cmd(org, 'pool.create'), { name: names[i % names.length] }, { timeoutMs: 30_000 }),
+        stack.client.request<{ poolId: string; name: string }>(
+          cmd(org, 'pool.create'),
+          { name: names[i % names.length] },
+          { timeoutMs: 30_000 },
+        ),
       ),
     );
     const created = replies.filter((r) => r.ok);
@@ -74,7 +79,11 @@ describe('invariants hold under hundreds of conflicting commands across two pool
     const outcomes = await Promise.all(
       pools.map(async (poolId, i) => {
         const [attach, remove] = await Promise.all([
-          stack.client.request(cmd(org, 'consumer.attach'), { consumerId: `c-${i}`, consumerType: 'kubernetes-auth', poolId }, { timeoutMs: 30_000 }),
+          stack.client.request(
+            cmd(org, 'consumer.attach'),
+            { consumerId: `c-${i}`, consumerType: 'kubernetes-auth', poolId },
+            { timeoutMs: 30_000 },
+          ),
           stack.client.request(cmd(org, 'pool.delete'), { poolId }, { timeoutMs: 30_000 }),
         ]);
         return `${codeOf(attach)}/${codeOf(remove)}`;
@@ -94,9 +103,20 @@ describe('invariants hold under hundreds of conflicting commands across two pool
     const consumers = Array.from({ length: 12 }, (_, i) => `storm-c-${i}`);
     const operations = Array.from({ length: 400 }, () => {
       const roll = Math.random();
-      if (roll < 0.2) return stack.client.request<{ poolId: string }>(cmd(org, 'pool.create'), { name: pickOne(names) }, { timeoutMs: 30_000 });
-      if (roll < 0.45) return stack.client.request(cmd(org, 'pool.update'), { poolId: pickOne(known), name: pickOne(names) }, { timeoutMs: 30_000 });
-      if (roll < 0.6) return stack.client.request(cmd(org, 'pool.delete'), { poolId: pickOne(known) }, { timeoutMs: 30_000 });
+      if (roll < 0.2)
+        return stack.client.request<{ poolId: string }>(
+          cmd(org, 'pool.create'),
+          { name: pickOne(names) },
+          { timeoutMs: 30_000 },
+        );
+      if (roll < 0.45)
+        return stack.client.request(
+          cmd(org, 'pool.update'),
+          { poolId: pickOne(known), name: pickOne(names) },
+          { timeoutMs: 30_000 },
+        );
+      if (roll < 0.6)
+        return stack.client.request(cmd(org, 'pool.delete'), { poolId: pickOne(known) }, { timeoutMs: 30_000 });
       if (roll < 0.9) {
         return stack.client.request(
           cmd(org, 'consumer.attach'),
@@ -104,19 +124,28 @@ describe('invariants hold under hundreds of conflicting commands across two pool
           { timeoutMs: 30_000 },
         );
       }
-      return stack.client.request(cmd(org, 'consumer.detach'), { consumerId: pickOne(consumers) }, { timeoutMs: 30_000 });
+      return stack.client.request(
+        cmd(org, 'consumer.detach'),
+        { consumerId: pickOne(consumers) },
+        { timeoutMs: 30_000 },
+      );
     });
     const replies = await Promise.all(operations);
     const codes = new Map<string, number>();
     for (const reply of replies) codes.set(codeOf(reply), (codes.get(codeOf(reply)) ?? 0) + 1);
     // Every reply is an answer the API defines: nothing timed out, nothing was INTERNAL.
-    for (const code of codes.keys()) expect(['OK', 'CONFLICT', 'NOT_FOUND', 'POOL_IN_USE', 'NO_HEALTHY_GATEWAY']).toContain(code);
+    for (const code of codes.keys())
+      expect(['OK', 'CONFLICT', 'NOT_FOUND', 'POOL_IN_USE', 'NO_HEALTHY_GATEWAY']).toContain(code);
     expect(codes.get('OK') ?? 0).toBeGreaterThan(50);
 
     const replayed = await assertInvariantsThroughout(stack.env.EVENT_STORE_URL, org);
 
     const served = await eventually(
-      () => stack.client.ok<{ pools: { poolId: string; name: string; consumerCount: number }[] }>(query(org, 'pool.list'), {}),
+      () =>
+        stack.client.ok<{ pools: { poolId: string; name: string; consumerCount: number }[] }>(
+          query(org, 'pool.list'),
+          {},
+        ),
       (r) => r.pools.length === replayed.pools.size,
       { label: 'read model caught up' },
     );
@@ -127,7 +156,9 @@ describe('invariants hold under hundreds of conflicting commands across two pool
     expect(served.pools.map(({ poolId, name, consumerCount }) => ({ poolId, name, consumerCount }))).toEqual(expected);
     for (const consumer of replayed.consumers.values()) {
       if (consumer.target.kind !== 'pool') continue;
-      const resolved = await stack.client.request<{ poolId: string }>(query(org, 'route.resolve'), { consumerId: consumer.consumerId });
+      const resolved = await stack.client.request<{ poolId: string }>(query(org, 'route.resolve'), {
+        consumerId: consumer.consumerId,
+      });
       expect(resolved.ok && resolved.value.poolId).toBe(consumer.target.poolId);
     }
   });

@@ -27,7 +27,9 @@ describe('consumers route through a pool or a single gateway', () => {
     dark = await poolWith(stack.client, org, 'dark', ['gw-down']);
     await eventually(
       () => stack.client.ok<{ pools: PoolSummary[] }>(query(org, 'pool.list'), {}),
-      (r) => r.pools.find((p) => p.poolId === edge)?.healthy === 2 && r.pools.find((p) => p.poolId === backup)?.healthy === 1,
+      (r) =>
+        r.pools.find((p) => p.poolId === edge)?.healthy === 2 &&
+        r.pools.find((p) => p.poolId === backup)?.healthy === 1,
       { label: 'pools healthy' },
     );
   });
@@ -37,10 +39,17 @@ describe('consumers route through a pool or a single gateway', () => {
   });
 
   it('attaches a consumer to a pool with a healthy member and resolves it to one of them', async () => {
-    const reply = await stack.client.ok(cmd(org, 'consumer.attach'), { consumerId: 'k8s-prod', consumerType: 'kubernetes-auth', poolId: edge });
+    const reply = await stack.client.ok(cmd(org, 'consumer.attach'), {
+      consumerId: 'k8s-prod',
+      consumerType: 'kubernetes-auth',
+      poolId: edge,
+    });
     expect(reply).toEqual({ consumerId: 'k8s-prod', consumerType: 'kubernetes-auth', poolId: edge });
     const resolved = await eventually(
-      () => stack.client.request<{ gatewayId: string; poolId: string }>(query(org, 'route.resolve'), { consumerId: 'k8s-prod' }),
+      () =>
+        stack.client.request<{ gatewayId: string; poolId: string }>(query(org, 'route.resolve'), {
+          consumerId: 'k8s-prod',
+        }),
       (r) => r.ok,
       { label: 'resolvable' },
     );
@@ -56,7 +65,11 @@ describe('consumers route through a pool or a single gateway', () => {
 
   it('refuses to attach to a pool with no healthy member and stores nothing', async () => {
     const before = (await replayOrg(stack.env.EVENT_STORE_URL, org)).events.length;
-    const reply = await stack.client.request(cmd(org, 'consumer.attach'), { consumerId: 'pam-1', consumerType: 'pam', poolId: dark });
+    const reply = await stack.client.request(cmd(org, 'consumer.attach'), {
+      consumerId: 'pam-1',
+      consumerType: 'pam',
+      poolId: dark,
+    });
     expect(codeOf(reply)).toBe('NO_HEALTHY_GATEWAY');
     expect(!reply.ok && reply.error.message).toBe("pool 'dark' has no healthy gateway (0/1 healthy)");
     expect((await replayOrg(stack.env.EVENT_STORE_URL, org)).events.length).toBe(before);
@@ -64,11 +77,23 @@ describe('consumers route through a pool or a single gateway', () => {
   });
 
   it('refuses to attach to an unhealthy single gateway and accepts a healthy one', async () => {
-    const down = await stack.client.request(cmd(org, 'consumer.attach'), { consumerId: 'ds-1', consumerType: 'dynamic-secret', gatewayId: 'gw-down' });
+    const down = await stack.client.request(cmd(org, 'consumer.attach'), {
+      consumerId: 'ds-1',
+      consumerType: 'dynamic-secret',
+      gatewayId: 'gw-down',
+    });
     expect(codeOf(down)).toBe('NO_HEALTHY_GATEWAY');
-    const unknown = await stack.client.request(cmd(org, 'consumer.attach'), { consumerId: 'ds-1', consumerType: 'dynamic-secret', gatewayId: 'gw-nope' });
+    const unknown = await stack.client.request(cmd(org, 'consumer.attach'), {
+      consumerId: 'ds-1',
+      consumerType: 'dynamic-secret',
+      gatewayId: 'gw-nope',
+    });
     expect(codeOf(unknown)).toBe('NOT_FOUND');
-    await stack.client.ok(cmd(org, 'consumer.attach'), { consumerId: 'ds-1', consumerType: 'dynamic-secret', gatewayId: 'gw-3' });
+    await stack.client.ok(cmd(org, 'consumer.attach'), {
+      consumerId: 'ds-1',
+      consumerType: 'dynamic-secret',
+      gatewayId: 'gw-3',
+    });
     const resolved = await eventually(
       () => stack.client.request(query(org, 'route.resolve'), { consumerId: 'ds-1' }),
       (r) => r.ok,
@@ -78,7 +103,11 @@ describe('consumers route through a pool or a single gateway', () => {
   });
 
   it('moves a consumer when it is attached elsewhere, so the old pool can be deleted', async () => {
-    await stack.client.ok(cmd(org, 'consumer.attach'), { consumerId: 'k8s-prod', consumerType: 'kubernetes-auth', poolId: backup });
+    await stack.client.ok(cmd(org, 'consumer.attach'), {
+      consumerId: 'k8s-prod',
+      consumerType: 'kubernetes-auth',
+      poolId: backup,
+    });
     await eventually(
       () => stack.client.ok<Record<string, unknown>>(query(org, 'pool.get'), { poolId: edge }),
       (p) => p['consumerCount'] === 0,
@@ -100,7 +129,10 @@ describe('consumers route through a pool or a single gateway', () => {
       (r) => !r.ok,
       { label: 'k8s-prod unserved' },
     );
-    expect(!viaPool.ok && viaPool.error).toMatchObject({ code: 'NO_HEALTHY_GATEWAY', message: "pool 'backup' has no healthy gateway (0/1 healthy)" });
+    expect(!viaPool.ok && viaPool.error).toMatchObject({
+      code: 'NO_HEALTHY_GATEWAY',
+      message: "pool 'backup' has no healthy gateway (0/1 healthy)",
+    });
     const viaGateway = await stack.client.request(query(org, 'route.resolve'), { consumerId: 'ds-1' });
     expect(!viaGateway.ok && viaGateway.error).toMatchObject({
       code: 'NO_HEALTHY_GATEWAY',
@@ -110,8 +142,14 @@ describe('consumers route through a pool or a single gateway', () => {
   });
 
   it('detaches a consumer, after which it resolves to NOT_FOUND', async () => {
-    expect(await stack.client.ok(cmd(org, 'consumer.detach'), { consumerId: 'ds-1' })).toEqual({ consumerId: 'ds-1', detached: true });
-    await eventually(() => stack.client.request(query(org, 'route.resolve'), { consumerId: 'ds-1' }), (r) => codeOf(r) === 'NOT_FOUND');
+    expect(await stack.client.ok(cmd(org, 'consumer.detach'), { consumerId: 'ds-1' })).toEqual({
+      consumerId: 'ds-1',
+      detached: true,
+    });
+    await eventually(
+      () => stack.client.request(query(org, 'route.resolve'), { consumerId: 'ds-1' }),
+      (r) => codeOf(r) === 'NOT_FOUND',
+    );
     expect(codeOf(await stack.client.request(cmd(org, 'consumer.detach'), { consumerId: 'ds-1' }))).toBe('NOT_FOUND');
   });
 

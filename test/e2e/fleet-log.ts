@@ -3,13 +3,18 @@ import type { RecordedEvent } from '@gwpool/event-log';
 import { openEventLog } from '@gwpool/storage';
 
 /** The org's events straight from the log, and the catalog a replay of them gives. */
-export async function replayOrg(eventStoreUrl: string, org: string): Promise<{ events: RecordedEvent[]; catalog: OrgCatalog }> {
+export async function replayOrg(
+  eventStoreUrl: string,
+  org: string,
+): Promise<{ events: RecordedEvent[]; catalog: OrgCatalog }> {
   const log = await openEventLog(eventStoreUrl);
   try {
     const events = await log.readStream(orgStreamId(org));
     const catalog = foldCatalog(
       org,
-      events.filter((e) => isOrgEventType(e.type)).map((e) => ({ event: { type: e.type, data: e.data } as OrgEvent, revision: e.revision })),
+      events
+        .filter((e) => isOrgEventType(e.type))
+        .map((e) => ({ event: { type: e.type, data: e.data } as OrgEvent, revision: e.revision })),
     );
     return { events, catalog };
   } finally {

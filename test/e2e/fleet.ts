@@ -24,7 +24,8 @@ export class HeartbeatPump {
 
   beat(): void {
     for (const [gatewayId, check] of this.checks) {
-      if (check !== 'silent') this.client.publish(heartbeat(this.org, gatewayId), { check, sentAt: new Date().toISOString() });
+      if (check !== 'silent')
+        this.client.publish(heartbeat(this.org, gatewayId), { check, sentAt: new Date().toISOString() });
     }
   }
 
@@ -34,7 +35,8 @@ export class HeartbeatPump {
 }
 
 export async function registerGateways(client: PlainClient, org: string, ids: string[]): Promise<void> {
-  for (const gatewayId of ids) await client.ok(cmd(org, 'gateway.register'), { gatewayId, name: `Gateway ${gatewayId}`, zone: 'eu-1' });
+  for (const gatewayId of ids)
+    await client.ok(cmd(org, 'gateway.register'), { gatewayId, name: `Gateway ${gatewayId}`, zone: 'eu-1' });
 }
 
 export async function poolWith(client: PlainClient, org: string, name: string, members: string[]): Promise<string> {

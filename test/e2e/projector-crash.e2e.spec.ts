@@ -34,9 +34,16 @@ describe('the projector survives a crash in the middle of a stream of events', (
       for (let i = 0; i < 40; i += 1) {
         const gatewayId = `gw-${worker}-${i}`;
         await stack.client.ok(cmd(org, 'gateway.register'), { gatewayId, zone: `z${i % 3}` });
-        const { poolId } = await stack.client.ok<{ poolId: string }>(cmd(org, 'pool.create'), { name: `pool-${worker}-${i}` });
+        const { poolId } = await stack.client.ok<{ poolId: string }>(cmd(org, 'pool.create'), {
+          name: `pool-${worker}-${i}`,
+        });
         await stack.client.ok(cmd(org, 'pool.member.add'), { poolId, gatewayId });
-        if (i % 4 === 0) await stack.client.ok(cmd(org, 'pool.update'), { poolId, name: `renamed-${worker}-${i}`, description: 'moved' });
+        if (i % 4 === 0)
+          await stack.client.ok(cmd(org, 'pool.update'), {
+            poolId,
+            name: `renamed-${worker}-${i}`,
+            description: 'moved',
+          });
         if (i % 5 === 0) await stack.client.ok(cmd(org, 'pool.delete'), { poolId });
         if (i % 7 === 0) await stack.client.ok(cmd(org, 'gateway.deregister'), { gatewayId });
         sent += 1;
@@ -44,9 +51,17 @@ describe('the projector survives a crash in the middle of a stream of events', (
     };
     const projector = stack.service('projector');
     const crash = (async () => {
-      await eventually(() => sent, (n) => n >= 20, { timeoutMs: 60_000, label: 'stream under way' });
+      await eventually(
+        () => sent,
+        (n) => n >= 20,
+        { timeoutMs: 60_000, label: 'stream under way' },
+      );
       await projector.kill('SIGKILL');
-      await eventually(() => sent, (n) => n >= 50, { timeoutMs: 60_000, label: 'more events while down' });
+      await eventually(
+        () => sent,
+        (n) => n >= 50,
+        { timeoutMs: 60_000, label: 'more events while down' },
+      );
       await stack.restart(projector);
     })();
     await Promise.all([...orgs.map((org, w) => work(org, w)), crash]);
@@ -64,7 +79,10 @@ describe('the projector survives a crash in the middle of a stream of events', (
     expect(live.docs.filter((d) => d.collection === 'pools').length).toBe(120);
     // The views the queries serve agree with the stored ones.
     for (const org of orgs) {
-      const stored = live.docs.filter((d) => d.org === org && d.collection === 'pools' && !d.deleted).map((d) => d.id).sort();
+      const stored = live.docs
+        .filter((d) => d.org === org && d.collection === 'pools' && !d.deleted)
+        .map((d) => d.id)
+        .sort();
       const served = await eventually(
         () => stack.client.ok<{ pools: { poolId: string }[] }>(query(org, 'pool.list'), {}),
         (r) => r.pools.length === stored.length,

@@ -11,7 +11,11 @@ describe('gateway pools are an entitlement of an org, and nothing crosses orgs',
   let acmePump: HeartbeatPump;
   let globexPump: HeartbeatPump;
   const entitle = (org: string, gatewayPools: boolean) =>
-    stack.client.ok('gwpool.v1.admin.entitlement.set', { org, gatewayPools }, { headers: { 'Gwpool-Actor': 'operator' } });
+    stack.client.ok(
+      'gwpool.v1.admin.entitlement.set',
+      { org, gatewayPools },
+      { headers: { 'Gwpool-Actor': 'operator' } },
+    );
 
   beforeAll(async () => {
     stack = await TestStack.start({ entitlements: 'enforced' });
@@ -51,11 +55,19 @@ describe('gateway pools are an entitlement of an org, and nothing crosses orgs',
 
   it('keeps single-gateway consumers working without the grant', async () => {
     await eventually(
-      () => stack.client.request(cmd('acme', 'consumer.attach'), { consumerId: 'ds-1', consumerType: 'dynamic-secret', gatewayId: 'gw-1' }),
+      () =>
+        stack.client.request(cmd('acme', 'consumer.attach'), {
+          consumerId: 'ds-1',
+          consumerType: 'dynamic-secret',
+          gatewayId: 'gw-1',
+        }),
       (r) => r.ok,
       { label: 'attach to gw-1' },
     );
-    const resolved = await eventually(() => stack.client.request(query('acme', 'route.resolve'), { consumerId: 'ds-1' }), (r) => r.ok);
+    const resolved = await eventually(
+      () => stack.client.request(query('acme', 'route.resolve'), { consumerId: 'ds-1' }),
+      (r) => r.ok,
+    );
     expect(resolved.ok && resolved.value).toEqual({ consumerId: 'ds-1', gatewayId: 'gw-1' });
     const gateways = await stack.client.ok<{ gateways: { gatewayId: string }[] }>(query('acme', 'gateway.list'), {});
     expect(gateways.gateways.map((g) => g.gatewayId)).toEqual(['gw-1']);
@@ -71,11 +83,19 @@ describe('gateway pools are an entitlement of an org, and nothing crosses orgs',
     globexPool = (await stack.client.ok<{ poolId: string }>(cmd('globex', 'pool.create'), { name: 'edge' })).poolId;
     await stack.client.ok(cmd('acme', 'pool.member.add'), { poolId: acmePool, gatewayId: 'gw-1' });
     await stack.client.ok(cmd('globex', 'pool.member.add'), { poolId: globexPool, gatewayId: 'gw-9' });
-    await eventually(() => stack.client.request(query('acme', 'route.pick'), { poolId: acmePool }), (r) => r.ok, { label: 'acme pick' });
+    await eventually(
+      () => stack.client.request(query('acme', 'route.pick'), { poolId: acmePool }),
+      (r) => r.ok,
+      { label: 'acme pick' },
+    );
   });
 
   it("treats another org's gateway, pool and consumer as NOT_FOUND in every command and query", async () => {
-    await stack.client.ok(cmd('globex', 'consumer.attach'), { consumerId: 'k8s-g', consumerType: 'kubernetes-auth', poolId: globexPool });
+    await stack.client.ok(cmd('globex', 'consumer.attach'), {
+      consumerId: 'k8s-g',
+      consumerType: 'kubernetes-auth',
+      poolId: globexPool,
+    });
     const calls: [string, unknown][] = [
       [cmd('acme', 'pool.update'), { poolId: globexPool, name: 'mine' }],
       [cmd('acme', 'pool.delete'), { poolId: globexPool }],
@@ -96,20 +116,30 @@ describe('gateway pools are an entitlement of an org, and nothing crosses orgs',
     }
     const list = await stack.client.ok<{ pools: { poolId: string }[] }>(query('acme', 'pool.list'), {});
     expect(list.pools.map((p) => p.poolId)).toEqual([acmePool]);
-    const globexPoolNow = await stack.client.ok<Record<string, unknown>>(query('globex', 'pool.get'), { poolId: globexPool });
+    const globexPoolNow = await stack.client.ok<Record<string, unknown>>(query('globex', 'pool.get'), {
+      poolId: globexPool,
+    });
     expect(globexPoolNow).toMatchObject({ name: 'edge', total: 1, consumerCount: 1 });
   });
 
   it('shuts pools again when the grant is revoked, recording who did it', async () => {
     await entitle('acme', false);
-    await eventually(() => stack.client.request(query('acme', 'pool.list'), {}), (r) => codeOf(r) === 'FORBIDDEN', { label: 'revoked' });
+    await eventually(
+      () => stack.client.request(query('acme', 'pool.list'), {}),
+      (r) => codeOf(r) === 'FORBIDDEN',
+      { label: 'revoked' },
+    );
     expect(codeOf(await stack.client.request(cmd('acme', 'pool.create'), { name: 'again' }))).toBe('FORBIDDEN');
     expect(codeOf(await stack.client.request(query('globex', 'pool.list'), {}))).toBe('OK');
     expect(codeOf(await stack.client.request(query('acme', 'route.resolve'), { consumerId: 'ds-1' }))).toBe('OK');
   });
 
   it('refuses a malformed grant', async () => {
-    expect(codeOf(await stack.client.request('gwpool.v1.admin.entitlement.set', { org: 'acme', gatewayPools: 'yes' }))).toBe('VALIDATION_FAILED');
-    expect(codeOf(await stack.client.request('gwpool.v1.admin.entitlement.set', { org: 'bad org', gatewayPools: true }))).toBe('VALIDATION_FAILED');
+    expect(
+      codeOf(await stack.client.request('gwpool.v1.admin.entitlement.set', { org: 'acme', gatewayPools: 'yes' })),
+    ).toBe('VALIDATION_FAILED');
+    expect(
+      codeOf(await stack.client.request('gwpool.v1.admin.entitlement.set', { org: 'bad org', gatewayPools: true })),
+    ).toBe('VALIDATION_FAILED');
   });
 });

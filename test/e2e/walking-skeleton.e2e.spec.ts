@@ -101,9 +101,19 @@ describe('a pool routes only through healthy gateways, end to end', () => {
     });
     await stack.client.flush();
     pump.set('gw-a', 'passed');
-    const seen = await eventually(() => updates, (u) => u.some((x) => x.healthy === 1), { timeoutMs: 2000, label: 'health update' });
+    const seen = await eventually(
+      () => updates,
+      (u) => u.some((x) => x.healthy === 1),
+      { timeoutMs: 2000, label: 'health update' },
+    );
     sub.unsubscribe();
-    expect(seen.find((x) => x.healthy === 1)).toMatchObject({ poolId, name: 'edge-eu', status: 'yellow', healthy: 1, total: 3 });
+    expect(seen.find((x) => x.healthy === 1)).toMatchObject({
+      poolId,
+      name: 'edge-eu',
+      status: 'yellow',
+      healthy: 1,
+      total: 3,
+    });
     expect(Date.parse(seen[0]?.at ?? '')).not.toBeNaN();
   });
 
@@ -123,14 +133,20 @@ describe('a pool routes only through healthy gateways, end to end', () => {
   });
 
   it('records the actor and a correlation id on every event', async () => {
-    const reply = await stack.client.request(cmd(org, 'gateway.register'), { gatewayId: 'gw-audit' }, {
-      headers: { 'Gwpool-Actor': 'alice@example.com', 'Gwpool-Correlation-Id': 'req-42' },
-    });
+    const reply = await stack.client.request(
+      cmd(org, 'gateway.register'),
+      { gatewayId: 'gw-audit' },
+      {
+        headers: { 'Gwpool-Actor': 'alice@example.com', 'Gwpool-Correlation-Id': 'req-42' },
+      },
+    );
     expect(reply).toMatchObject({ ok: true, value: { gatewayId: 'gw-audit' } });
     const log = await openEventLog(stack.env.EVENT_STORE_URL);
     try {
       const events = await log.readStream('gwpool-org-acme');
-      const registered = events.filter((e) => e.type === 'GatewayRegistered' && (e.data as GatewayRegistered['data']).gatewayId === 'gw-audit');
+      const registered = events.filter(
+        (e) => e.type === 'GatewayRegistered' && (e.data as GatewayRegistered['data']).gatewayId === 'gw-audit',
+      );
       expect(registered).toHaveLength(1);
       expect(registered[0]?.metadata).toMatchObject({ actor: 'alice@example.com', correlationId: 'req-42' });
       expect(registered[0]?.metadata.causationId).toEqual(expect.any(String));

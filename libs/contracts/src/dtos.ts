@@ -44,10 +44,17 @@ export class UpdatePoolDto {
  * decorators; anything else goes through full validation, which also words the refusal.
  */
 function singleToken<T extends object>(dto: new () => T, field: keyof T & string, body: unknown): T | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.getPrototypeOf(body) !== Object.prototype) return undefined;
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    Array.isArray(body) ||
+    Object.getPrototypeOf(body) !== Object.prototype
+  )
+    return undefined;
   const keys = Object.keys(body);
   const value = (body as Record<string, unknown>)[field];
-  if (keys.length !== 1 || keys[0] !== field || typeof value !== 'string' || !TOKEN_PATTERN.test(value)) return undefined;
+  if (keys.length !== 1 || keys[0] !== field || typeof value !== 'string' || !TOKEN_PATTERN.test(value))
+    return undefined;
   return Object.assign(new dto(), { [field]: value });
 }
 
@@ -65,7 +72,8 @@ export class PoolMemberDto {
 
 export class AttachConsumerDto {
   @Required() @Token() @IsString() consumerId!: string;
-  @Required() @IsIn(CONSUMER_TYPES, { message: `$property must be one of ${CONSUMER_TYPES.join(', ')}` })
+  @Required()
+  @IsIn(CONSUMER_TYPES, { message: `$property must be one of ${CONSUMER_TYPES.join(', ')}` })
   consumerType!: ConsumerType;
   @IsOptional() @Token() @IsString() poolId?: string;
   @IsOptional() @Token() @IsString() gatewayId?: string;
@@ -75,10 +83,15 @@ export class AttachConsumerDto {
 export function consumerTarget(dto: AttachConsumerDto): ConsumerTarget {
   if ((dto.poolId === undefined) === (dto.gatewayId === undefined)) {
     throw new DomainError('VALIDATION_FAILED', 'invalid request: exactly one of poolId or gatewayId is required', {
-      fields: { poolId: 'exactly one of poolId or gatewayId is required', gatewayId: 'exactly one of poolId or gatewayId is required' },
+      fields: {
+        poolId: 'exactly one of poolId or gatewayId is required',
+        gatewayId: 'exactly one of poolId or gatewayId is required',
+      },
     });
   }
-  return dto.poolId !== undefined ? { kind: 'pool', poolId: dto.poolId } : { kind: 'gateway', gatewayId: dto.gatewayId as string };
+  return dto.poolId !== undefined
+    ? { kind: 'pool', poolId: dto.poolId }
+    : { kind: 'gateway', gatewayId: dto.gatewayId as string };
 }
 
 export class ConsumerRefDto {
@@ -91,7 +104,8 @@ export class ConsumerRefDto {
 export class EmptyDto {}
 
 export class HeartbeatDto {
-  @Required() @IsIn(['passed', 'failed'], { message: '$property must be "passed" or "failed"' }) check!: 'passed' | 'failed';
+  @Required() @IsIn(['passed', 'failed'], { message: '$property must be "passed" or "failed"' }) check!:
+    'passed' | 'failed';
   @IsOptional() @MaxLength(1024) @IsString() detail?: string;
   @IsOptional() @IsISO8601() sentAt?: string;
 }

@@ -58,7 +58,9 @@ describe('request validation', () => {
     });
 
     it('refuses a name that is not a string', () => {
-      expect(fieldsOf(refusal(() => parseRequest(CreatePoolDto, { name: 42 })))).toEqual({ name: 'name must be a string' });
+      expect(fieldsOf(refusal(() => parseRequest(CreatePoolDto, { name: 42 })))).toEqual({
+        name: 'name must be a string',
+      });
     });
 
     it('refuses a null description instead of storing it', () => {
@@ -88,7 +90,12 @@ describe('request validation', () => {
       expect(fieldsOf(error)).toEqual({ body: 'must be a JSON object' });
     });
 
-    it.each([['null', null], ['an array', []], ['a string', 'edge'], ['a number', 7]])('refuses %s', (_label, body) => {
+    it.each([
+      ['null', null],
+      ['an array', []],
+      ['a string', 'edge'],
+      ['a number', 7],
+    ])('refuses %s', (_label, body) => {
       expect(refusal(() => parseRequest(CreatePoolDto, body)).message).toBe('request body must be a JSON object');
     });
 
@@ -104,27 +111,38 @@ describe('request validation', () => {
       expect(error.message).toBe('invalid request: poolId is required; gatewayId is required');
     });
 
-    it.each(['gw.1', 'gw 1', 'gw*', 'x'.repeat(65), ''])('refuses the gateway id %j, which is not a subject token', (gatewayId) => {
-      expect(fieldsOf(refusal(() => parseRequest(RegisterGatewayDto, { gatewayId })))).toEqual({
-        gatewayId: 'gatewayId must be 1 to 64 letters, digits, underscores or hyphens',
-      });
-    });
+    it.each(['gw.1', 'gw 1', 'gw*', 'x'.repeat(65), ''])(
+      'refuses the gateway id %j, which is not a subject token',
+      (gatewayId) => {
+        expect(fieldsOf(refusal(() => parseRequest(RegisterGatewayDto, { gatewayId })))).toEqual({
+          gatewayId: 'gatewayId must be 1 to 64 letters, digits, underscores or hyphens',
+        });
+      },
+    );
 
     it('accepts a gateway with a name and a zone', () => {
-      const dto = parseRequest(RegisterGatewayDto, { gatewayId: 'gw_EU-1', name: 'Frankfurt 1', zone: 'eu-central-1a' });
+      const dto = parseRequest(RegisterGatewayDto, {
+        gatewayId: 'gw_EU-1',
+        name: 'Frankfurt 1',
+        zone: 'eu-central-1a',
+      });
 
       expect(dto).toMatchObject({ gatewayId: 'gw_EU-1', name: 'Frankfurt 1', zone: 'eu-central-1a' });
     });
 
     it('lets pool.update leave out what it does not change, but not the pool', () => {
       expect(parseRequest(UpdatePoolDto, { poolId: 'p1' })).toMatchObject({ poolId: 'p1' });
-      expect(fieldsOf(refusal(() => parseRequest(UpdatePoolDto, { name: 'edge' })))).toEqual({ poolId: 'poolId is required' });
+      expect(fieldsOf(refusal(() => parseRequest(UpdatePoolDto, { name: 'edge' })))).toEqual({
+        poolId: 'poolId is required',
+      });
     });
   });
 
   describe('consumer.attach', () => {
     const attach = (body: Record<string, unknown>) =>
-      consumerTarget(parseRequest(AttachConsumerDto, { consumerId: 'k8s-auth-1', consumerType: 'kubernetes-auth', ...body }));
+      consumerTarget(
+        parseRequest(AttachConsumerDto, { consumerId: 'k8s-auth-1', consumerType: 'kubernetes-auth', ...body }),
+      );
 
     it('targets a pool or a single gateway', () => {
       expect(attach({ poolId: 'p1' })).toEqual({ kind: 'pool', poolId: 'p1' });
@@ -151,7 +169,9 @@ describe('request validation', () => {
 
   describe('heartbeats and operator commands', () => {
     it('accepts a passed or failed check with a detail and a send time', () => {
-      expect(parseRequest(HeartbeatDto, { check: 'failed', detail: 'upstream refused', sentAt: '2026-11-25T10:00:00Z' })).toMatchObject({
+      expect(
+        parseRequest(HeartbeatDto, { check: 'failed', detail: 'upstream refused', sentAt: '2026-11-25T10:00:00Z' }),
+      ).toMatchObject({
         check: 'failed',
       });
     });
@@ -159,7 +179,10 @@ describe('request validation', () => {
     it('refuses a check other than passed or failed, and a send time that is not ISO-8601', () => {
       const error = refusal(() => parseRequest(HeartbeatDto, { check: 'ok', sentAt: 'yesterday' }));
 
-      expect(fieldsOf(error)).toEqual({ check: 'check must be "passed" or "failed"', sentAt: 'sentAt must be a valid ISO 8601 date string' });
+      expect(fieldsOf(error)).toEqual({
+        check: 'check must be "passed" or "failed"',
+        sentAt: 'sentAt must be a valid ISO 8601 date string',
+      });
     });
 
     it('needs a boolean grant for an org token', () => {
@@ -173,7 +196,9 @@ describe('request validation', () => {
 describe('the hot-path check of one-token bodies', () => {
   it('gives the same result as full validation for a valid body', () => {
     expect(PoolRefDto.fastParse({ poolId: 'p-1' })).toEqual(Object.assign(new PoolRefDto(), { poolId: 'p-1' }));
-    expect(parseRequest(ConsumerRefDto, { consumerId: 'k8s_1' })).toEqual(Object.assign(new ConsumerRefDto(), { consumerId: 'k8s_1' }));
+    expect(parseRequest(ConsumerRefDto, { consumerId: 'k8s_1' })).toEqual(
+      Object.assign(new ConsumerRefDto(), { consumerId: 'k8s_1' }),
+    );
   });
 
   it.each([

@@ -20,7 +20,10 @@ function collect(errors: ValidationError[], prefix = '', into: Record<string, st
  * Checks a request body against its DTO class and returns a typed instance.
  * Throws VALIDATION_FAILED whose details name each bad field.
  */
-export function parseRequest<T extends object>(dto: (new () => T) & { fastParse?: (body: unknown) => T | undefined }, body: unknown): T {
+export function parseRequest<T extends object>(
+  dto: (new () => T) & { fastParse?: (body: unknown) => T | undefined },
+  body: unknown,
+): T {
   const fast = dto.fastParse?.(body);
   if (fast !== undefined) return fast;
   if (body instanceof MalformedBody) {
@@ -44,11 +47,7 @@ export function parseRequest<T extends object>(dto: (new () => T) & { fastParse?
   });
   if (errors.length > 0) {
     const fields = collect(errors);
-    throw new DomainError(
-      'VALIDATION_FAILED',
-      `invalid request: ${Object.values(fields).join('; ')}`,
-      { fields },
-    );
+    throw new DomainError('VALIDATION_FAILED', `invalid request: ${Object.values(fields).join('; ')}`, { fields });
   }
   return instance;
 }

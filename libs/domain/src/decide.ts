@@ -103,12 +103,10 @@ export function decide(command: OrgCommand, state: OrgCatalog, policy: Entitleme
       }
       return [
         { type: 'GatewayDeregistered', data: { gatewayId: gateway.gatewayId } },
-        ...[...gateway.pools].map(
-          (poolId): OrgEvent => ({
-            type: 'PoolMemberRemoved',
-            data: { poolId, gatewayId: gateway.gatewayId, reason: 'gateway-deregistered' },
-          }),
-        ),
+        ...[...gateway.pools].map((poolId): OrgEvent => ({
+          type: 'PoolMemberRemoved',
+          data: { poolId, gatewayId: gateway.gatewayId, reason: 'gateway-deregistered' },
+        })),
       ];
     }
     case 'CreatePool': {
@@ -161,7 +159,10 @@ export function decide(command: OrgCommand, state: OrgCatalog, policy: Entitleme
       const pool = requirePool(state, command.data.poolId);
       const { gatewayId } = command.data;
       if (!pool.members.has(gatewayId)) {
-        throw notFound(`gateway '${gatewayId}' is not a member of pool '${pool.name}'`, { poolId: pool.poolId, gatewayId });
+        throw notFound(`gateway '${gatewayId}' is not a member of pool '${pool.name}'`, {
+          poolId: pool.poolId,
+          gatewayId,
+        });
       }
       return [{ type: 'PoolMemberRemoved', data: { poolId: pool.poolId, gatewayId, reason: 'removed' } }];
     }
@@ -186,7 +187,9 @@ export function decide(command: OrgCommand, state: OrgCatalog, policy: Entitleme
     case 'DetachConsumer': {
       const existing = state.consumers.get(command.data.consumerId);
       if (!existing) {
-        throw notFound(`consumer '${command.data.consumerId}' not found in org '${state.org}'`, { consumerId: command.data.consumerId });
+        throw notFound(`consumer '${command.data.consumerId}' not found in org '${state.org}'`, {
+          consumerId: command.data.consumerId,
+        });
       }
       return [{ type: 'ConsumerDetached', data: { consumerId: existing.consumerId, previousTarget: existing.target } }];
     }

@@ -123,11 +123,15 @@ const edgeEu: OrgEvent[] = [
 describe('decide', () => {
   describe('SetEntitlement', () => {
     it('records an entitlement the org never had', () => {
-      given([]).when({ type: 'SetEntitlement', data: { gatewayPools: true } }).then([entitlementSet(true)]);
+      given([])
+        .when({ type: 'SetEntitlement', data: { gatewayPools: true } })
+        .then([entitlementSet(true)]);
     });
 
     it('records an explicit refusal for an org that was never set', () => {
-      given([]).when({ type: 'SetEntitlement', data: { gatewayPools: false } }).then([entitlementSet(false)]);
+      given([])
+        .when({ type: 'SetEntitlement', data: { gatewayPools: false } })
+        .then([entitlementSet(false)]);
     });
 
     it('revokes an entitlement that was granted', () => {
@@ -137,8 +141,12 @@ describe('decide', () => {
     });
 
     it('appends nothing when the entitlement already has the requested value', () => {
-      given([entitlementSet(true)]).when({ type: 'SetEntitlement', data: { gatewayPools: true } }).then([]);
-      given([entitlementSet(false)]).when({ type: 'SetEntitlement', data: { gatewayPools: false } }).then([]);
+      given([entitlementSet(true)])
+        .when({ type: 'SetEntitlement', data: { gatewayPools: true } })
+        .then([]);
+      given([entitlementSet(false)])
+        .when({ type: 'SetEntitlement', data: { gatewayPools: false } })
+        .then([]);
     });
   });
 
@@ -156,7 +164,9 @@ describe('decide', () => {
     });
 
     it('appends nothing when a gateway without attributes re-registers without attributes', () => {
-      given([gatewayRegistered('gw-1')]).when({ type: 'RegisterGateway', data: { gatewayId: 'gw-1' } }).then([]);
+      given([gatewayRegistered('gw-1')])
+        .when({ type: 'RegisterGateway', data: { gatewayId: 'gw-1' } })
+        .then([]);
     });
 
     it('updates a gateway that re-registers in another zone', () => {
@@ -192,7 +202,13 @@ describe('decide', () => {
     });
 
     it('refuses a re-attach to a gateway that has been deregistered', () => {
-      given([...edgeEu, gatewayRegistered('gw-4'), consumerAttached('ds-1', gateway('gw-4')), consumerDetached('ds-1', gateway('gw-4')), gatewayDeregistered('gw-4')])
+      given([
+        ...edgeEu,
+        gatewayRegistered('gw-4'),
+        consumerAttached('ds-1', gateway('gw-4')),
+        consumerDetached('ds-1', gateway('gw-4')),
+        gatewayDeregistered('gw-4'),
+      ])
         .when(attach('ds-1', gateway('gw-4'), []))
         .thenRefuses('NOT_FOUND', "gateway 'gw-4' is not registered");
     });
@@ -266,7 +282,9 @@ describe('decide', () => {
     });
 
     it.each(['a', '7', 'edge-eu-2', 'a'.repeat(32), 'a--b'])('accepts %p as a pool name', (name) => {
-      given([]).when({ type: 'CreatePool', data: { poolId: 'p-1', name } }).then([poolCreated('p-1', name)]);
+      given([])
+        .when({ type: 'CreatePool', data: { poolId: 'p-1', name } })
+        .then([poolCreated('p-1', name)]);
     });
 
     it.each(['', 'Edge-eu', '-edge', 'edge-', 'edge_eu', 'edge eu', 'édge', 'a'.repeat(33)])(
@@ -364,7 +382,9 @@ describe('decide', () => {
     });
 
     it('leaves the description alone when the command does not mention it', () => {
-      given(edgeEu).when({ type: 'UpdatePool', data: { poolId: 'p-eu' } }).then([]);
+      given(edgeEu)
+        .when({ type: 'UpdatePool', data: { poolId: 'p-eu' } })
+        .then([]);
     });
 
     it('lets a pool take the name another pool was renamed away from', () => {
@@ -406,7 +426,9 @@ describe('decide', () => {
 
   describe('DeletePool', () => {
     it('deletes a pool that still has members but no consumers', () => {
-      given(edgeEu).when({ type: 'DeletePool', data: { poolId: 'p-eu' } }).then([poolDeleted('p-eu', 'edge-eu')]);
+      given(edgeEu)
+        .when({ type: 'DeletePool', data: { poolId: 'p-eu' } })
+        .then([poolDeleted('p-eu', 'edge-eu')]);
     });
 
     it('deletes a pool under its current name', () => {
@@ -430,10 +452,7 @@ describe('decide', () => {
     it('refuses to delete a pool used by one consumer and names it', () => {
       const error = given([...edgeEu, consumerAttached('k8s-auth-1', pool('p-eu'))])
         .when({ type: 'DeletePool', data: { poolId: 'p-eu' } })
-        .thenRefuses(
-          'POOL_IN_USE',
-          "pool 'edge-eu' is used by 1 consumer (k8s-auth-1); move or detach them first",
-        );
+        .thenRefuses('POOL_IN_USE', "pool 'edge-eu' is used by 1 consumer (k8s-auth-1); move or detach them first");
       expect(error.details).toEqual({ poolId: 'p-eu', consumerCount: 1, consumerIds: ['k8s-auth-1'] });
     });
 
@@ -479,7 +498,9 @@ describe('decide', () => {
     });
 
     it('appends nothing when the gateway is already a member', () => {
-      given(edgeEu).when({ type: 'AddPoolMember', data: { poolId: 'p-eu', gatewayId: 'gw-1' } }).then([]);
+      given(edgeEu)
+        .when({ type: 'AddPoolMember', data: { poolId: 'p-eu', gatewayId: 'gw-1' } })
+        .then([]);
     });
 
     it('adds a gateway that is already in another pool', () => {
@@ -679,7 +700,9 @@ describe('decide', () => {
       ['enforced', 'was granted', [entitlementSet(true)]],
       ['enforced', 'was refused, then granted', [entitlementSet(false), entitlementSet(true)]],
     ])('under the %s policy allows pools to an org whose entitlement %s', (policy, _, history) => {
-      given(history, { policy }).when(createPool).then([poolCreated('p-1', 'edge-1')]);
+      given(history, { policy })
+        .when(createPool)
+        .then([poolCreated('p-1', 'edge-1')]);
     });
 
     it.each<[EntitlementPolicy, string, OrgEvent[]]>([

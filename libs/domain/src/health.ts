@@ -25,7 +25,8 @@ export function poolStatus(healthy: number, total: number): PoolStatus {
 export const newerLiveness = (current: Liveness | undefined, next: Liveness): Liveness =>
   current !== undefined && current.at > next.at ? current : next;
 
-const DURATION_PATTERN = /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/;
+const DURATION_PATTERN =
+  /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/;
 const UNIT_MS = [86_400_000, 3_600_000, 60_000, 1000, 1];
 
 /** Parses durations such as `250ms`, `5s`, `1h`, `1h30m` (units largest first, each at most once); undefined when malformed or under 1 ms. */

@@ -130,7 +130,8 @@ export function cloneCatalog(state: OrgCatalog): OrgCatalog {
   const gateways = new Map<string, GatewayState>();
   for (const [id, g] of state.gateways) gateways.set(id, { ...g, pools: new Set(g.pools) });
   const pools = new Map<string, PoolState>();
-  for (const [id, p] of state.pools) pools.set(id, { ...p, members: new Set(p.members), consumers: new Map(p.consumers) });
+  for (const [id, p] of state.pools)
+    pools.set(id, { ...p, members: new Set(p.members), consumers: new Map(p.consumers) });
   const consumers = new Map<string, ConsumerState>();
   for (const [id, c] of state.consumers) consumers.set(id, { ...c });
   return { ...state, gateways, pools, poolIdByName: new Map(state.poolIdByName), consumers };

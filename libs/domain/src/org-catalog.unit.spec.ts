@@ -91,7 +91,12 @@ describe('org catalog', () => {
       pools: new Set(['p-eu', 'p-us']),
     });
     expect(poolIds(state, 'gw-2')).toEqual(['p-eu']);
-    expect(state.poolIdByName).toEqual(new Map([['edge-eu', 'p-eu'], ['edge-us', 'p-us']]));
+    expect(state.poolIdByName).toEqual(
+      new Map([
+        ['edge-eu', 'p-eu'],
+        ['edge-us', 'p-us'],
+      ]),
+    );
     expect(state.pools.get('p-eu')).toEqual({
       poolId: 'p-eu',
       name: 'edge-eu',
@@ -161,7 +166,12 @@ describe('org catalog', () => {
   it('moves the name index on rename, freeing the old name', () => {
     const state = fold([...history, renamed('p-eu', 'edge-west', 'edge-eu')]);
     expect(state.pools.get('p-eu')?.name).toBe('edge-west');
-    expect(state.poolIdByName).toEqual(new Map([['edge-west', 'p-eu'], ['edge-us', 'p-us']]));
+    expect(state.poolIdByName).toEqual(
+      new Map([
+        ['edge-west', 'p-eu'],
+        ['edge-us', 'p-us'],
+      ]),
+    );
   });
 
   it('keeps the name index right through a rename, a reuse of the old name and a second rename', () => {

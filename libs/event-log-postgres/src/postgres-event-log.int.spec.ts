@@ -90,7 +90,9 @@ describe('PostgreSQL event log ordering', () => {
 
 describe('PostgreSQL event log setup and failures', () => {
   it('lets several processes create the same log at once', async () => {
-    const logs = await Promise.all(Array.from({ length: 4 }, () => PostgresEventLog.open({ url, schema: 'racing_ddl' })));
+    const logs = await Promise.all(
+      Array.from({ length: 4 }, () => PostgresEventLog.open({ url, schema: 'racing_ddl' })),
+    );
     await logs[0]?.append('ddl-race', [event('Created')], 'no_stream');
 
     await expect(logs[3]?.readStream('ddl-race')).resolves.toHaveLength(1);

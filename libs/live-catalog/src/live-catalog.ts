@@ -1,4 +1,12 @@
-import { evolve, initialCatalog, isOrgEventType, type OrgCatalog, type OrgEvent, ORG_STREAM_PREFIX, orgFromStreamId } from '@gwpool/domain';
+import {
+  evolve,
+  initialCatalog,
+  isOrgEventType,
+  type OrgCatalog,
+  type OrgEvent,
+  ORG_STREAM_PREFIX,
+  orgFromStreamId,
+} from '@gwpool/domain';
 import type { EventLog, EventSubscription, RecordedEvent } from '@gwpool/event-log';
 import type { ReadModelStore } from '@gwpool/read-model';
 import { Logger } from '@nestjs/common';

@@ -36,10 +36,23 @@ export function countHealthy(pool: PoolState, liveness: LivenessLookup, now: num
 export function poolSummary(pool: PoolState, liveness: LivenessLookup, now: number, ttlMs: number): PoolSummary {
   const healthy = countHealthy(pool, liveness, now, ttlMs);
   const total = pool.members.size;
-  return { poolId: pool.poolId, name: pool.name, status: poolStatus(healthy, total), healthy, total, consumerCount: pool.consumers.size };
+  return {
+    poolId: pool.poolId,
+    name: pool.name,
+    status: poolStatus(healthy, total),
+    healthy,
+    total,
+    consumerCount: pool.consumers.size,
+  };
 }
 
-function memberView(catalog: OrgCatalog, gatewayId: string, liveness: LivenessLookup, now: number, ttlMs: number): PoolMemberView {
+function memberView(
+  catalog: OrgCatalog,
+  gatewayId: string,
+  liveness: LivenessLookup,
+  now: number,
+  ttlMs: number,
+): PoolMemberView {
   const gateway = catalog.gateways.get(gatewayId);
   const last = liveness(gatewayId);
   return {
@@ -52,7 +65,13 @@ function memberView(catalog: OrgCatalog, gatewayId: string, liveness: LivenessLo
   };
 }
 
-export function poolDetails(catalog: OrgCatalog, pool: PoolState, liveness: LivenessLookup, now: number, ttlMs: number): PoolDetails {
+export function poolDetails(
+  catalog: OrgCatalog,
+  pool: PoolState,
+  liveness: LivenessLookup,
+  now: number,
+  ttlMs: number,
+): PoolDetails {
   const members = [...pool.members].map((gatewayId) => memberView(catalog, gatewayId, liveness, now, ttlMs));
   const healthy = members.filter((member) => member.healthy).length;
   return {

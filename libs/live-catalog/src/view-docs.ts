@@ -1,10 +1,4 @@
-import {
-  type ConsumerTarget,
-  type ConsumerType,
-  initialCatalog,
-  type OrgCatalog,
-  type OrgEvent,
-} from '@gwpool/domain';
+import { type ConsumerTarget, type ConsumerType, initialCatalog, type OrgCatalog, type OrgEvent } from '@gwpool/domain';
 import type { ViewCollection, ViewDoc } from '@gwpool/read-model';
 
 /** The projector's checkpoint; readers load the views as of it and follow the log from there. */
@@ -71,7 +65,9 @@ function bodyOf(catalog: OrgCatalog, key: DocKey): Record<string, unknown> | und
     }
     case 'consumers': {
       const consumer = catalog.consumers.get(key.id);
-      return consumer && { consumerId: consumer.consumerId, consumerType: consumer.consumerType, target: consumer.target };
+      return (
+        consumer && { consumerId: consumer.consumerId, consumerType: consumer.consumerType, target: consumer.target }
+      );
     }
   }
 }
@@ -87,10 +83,23 @@ export function docsOf(catalog: OrgCatalog, touched: Iterable<TouchedDoc>): View
   for (const key of touched) {
     if (key.collection === 'orgs') continue;
     const body = bodyOf(catalog, key);
-    docs.push({ collection: key.collection, org: catalog.org, id: key.id, revision: key.revision, deleted: !body, body: body ?? {} });
+    docs.push({
+      collection: key.collection,
+      org: catalog.org,
+      id: key.id,
+      revision: key.revision,
+      deleted: !body,
+      body: body ?? {},
+    });
   }
   const orgKey: DocKey = { collection: 'orgs', id: catalog.org };
-  docs.push({ ...orgKey, org: catalog.org, revision: catalog.revision, deleted: false, body: bodyOf(catalog, orgKey) ?? {} });
+  docs.push({
+    ...orgKey,
+    org: catalog.org,
+    revision: catalog.revision,
+    deleted: false,
+    body: bodyOf(catalog, orgKey) ?? {},
+  });
   return docs;
 }
 

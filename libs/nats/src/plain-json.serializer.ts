@@ -1,4 +1,10 @@
-import { SERVICE_ERROR_CODE_HEADER, SERVICE_ERROR_HEADER, WIRE_STATUS, isWireError, type WireError } from '@gwpool/contracts';
+import {
+  SERVICE_ERROR_CODE_HEADER,
+  SERVICE_ERROR_HEADER,
+  WIRE_STATUS,
+  isWireError,
+  type WireError,
+} from '@gwpool/contracts';
 import { headers, type MsgHdrs } from '@nats-io/transport-node';
 import type { Serializer } from '@nestjs/microservices';
 

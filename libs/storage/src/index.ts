@@ -44,6 +44,8 @@ export async function openReadModel(url: string, namespace?: string): Promise<Re
       return MongoReadModelStore.open({ url, namespace });
     }
     default:
-      throw new UnsupportedStorageUrlError('READ_MODEL_URL must start with postgres://, postgresql://, mongodb:// or mongodb+srv://');
+      throw new UnsupportedStorageUrlError(
+        'READ_MODEL_URL must start with postgres://, postgresql://, mongodb:// or mongodb+srv://',
+      );
   }
 }

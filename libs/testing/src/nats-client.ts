@@ -32,7 +32,11 @@ export class PlainClient {
   }
 
   /** The reply's value; fails the test with the error reply otherwise. */
-  async ok<T = Record<string, unknown>>(subject: string, body: unknown, options?: { headers?: Record<string, string> }): Promise<T> {
+  async ok<T = Record<string, unknown>>(
+    subject: string,
+    body: unknown,
+    options?: { headers?: Record<string, string> },
+  ): Promise<T> {
     const reply = await this.request<T>(subject, body, options);
     if (!reply.ok) throw new Error(`${subject} answered ${reply.error.code}: ${reply.error.message}`);
     return reply.value;
@@ -69,5 +73,7 @@ export async function eventually<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  throw new Error(`${label} not reached in ${timeoutMs} ms; last value: ${JSON.stringify(last)} ${lastError instanceof Error ? lastError.message : ''}`);
+  throw new Error(
+    `${label} not reached in ${timeoutMs} ms; last value: ${JSON.stringify(last)} ${lastError instanceof Error ? lastError.message : ''}`,
+  );
 }

@@ -28,7 +28,10 @@ export class NatsServerProcess {
       let output = '';
       let url: string | undefined;
       let monitorUrl: string | undefined;
-      const timer = setTimeout(() => fail(new Error(`nats-server did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error(`nats-server did not start in ${timeoutMs} ms:\n${output}`)),
+        timeoutMs,
+      );
       const fail = (error: Error) => {
         clearTimeout(timer);
         child.kill('SIGKILL');

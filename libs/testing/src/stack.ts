@@ -10,7 +10,10 @@ export interface StackOptions {
   poolCommandInstances?: number;
 }
 
-const READY_PROBES: Record<ServiceName, { subject: string; body: unknown; accept: (reply: Record<string, unknown>) => boolean }> = {
+const READY_PROBES: Record<
+  ServiceName,
+  { subject: string; body: unknown; accept: (reply: Record<string, unknown>) => boolean }
+> = {
   // An invalid create is refused without touching any state, and only pool-command answers it.
   'pool-command': { subject: 'gwpool.v1.readiness.cmd.pool.create', body: {}, accept: (r) => 'error' in r },
   'routing-query': { subject: 'gwpool.v1.readiness.query.gateway.list', body: {}, accept: (r) => 'gateways' in r },
@@ -86,7 +89,10 @@ export class TestStack {
         { timeoutMs, intervalMs: 100, label: `${name} ready` },
       );
     } catch (error) {
-      const logs = this.processes.filter((p) => p.name === name).map((p) => p.logs()).join('\n');
+      const logs = this.processes
+        .filter((p) => p.name === name)
+        .map((p) => p.logs())
+        .join('\n');
       throw new Error(`${String(error)}\n--- ${name} output ---\n${logs}`, { cause: error });
     }
   }

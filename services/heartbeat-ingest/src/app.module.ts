@@ -7,7 +7,12 @@ import { LivenessRecorder } from './liveness-recorder.js';
 
 @Module({})
 export class HeartbeatIngestModule {
-  static register(deps: { settings: Settings; catalog: LiveCatalog; recorder: LivenessRecorder; closables: Closable[] }): DynamicModule {
+  static register(deps: {
+    settings: Settings;
+    catalog: LiveCatalog;
+    recorder: LivenessRecorder;
+    closables: Closable[];
+  }): DynamicModule {
     return {
       module: HeartbeatIngestModule,
       controllers: [HeartbeatController],

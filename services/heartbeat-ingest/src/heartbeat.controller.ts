@@ -40,13 +40,21 @@ export class HeartbeatController {
     try {
       dto = parseRequest(HeartbeatDto, body);
     } catch (error) {
-      return this.drop('invalid', `heartbeat of '${target.gatewayId}' in org '${target.org}': ${(error as Error).message}`);
+      return this.drop(
+        'invalid',
+        `heartbeat of '${target.gatewayId}' in org '${target.org}': ${(error as Error).message}`,
+      );
     }
     if (!this.catalog.get(target.org)?.gateways.has(target.gatewayId)) {
       return this.drop('unregistered', `gateway '${target.gatewayId}' is not registered in org '${target.org}'`);
     }
     this.counts.accepted += 1;
-    this.recorder.record({ ...target, at: receivedAt, check: dto.check, ...(dto.detail ? { detail: dto.detail } : {}) });
+    this.recorder.record({
+      ...target,
+      at: receivedAt,
+      check: dto.check,
+      ...(dto.detail ? { detail: dto.detail } : {}),
+    });
     return { accepted: true };
   }
 
@@ -61,7 +69,9 @@ export class HeartbeatController {
     const now = Date.now();
     if (now - this.lastDropLog >= LOG_EVERY_MS) {
       this.lastDropLog = now;
-      this.logger.warn(`dropped heartbeat (${reason}): ${message} [dropped so far: ${this.counts.unregistered} unregistered, ${this.counts.invalid} invalid]`);
+      this.logger.warn(
+        `dropped heartbeat (${reason}): ${message} [dropped so far: ${this.counts.unregistered} unregistered, ${this.counts.invalid} invalid]`,
+      );
     }
     return { accepted: false, reason, message };
   }

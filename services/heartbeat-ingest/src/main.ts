@@ -20,7 +20,13 @@ await startMicroservice(
     settings,
     catalog,
     recorder,
-    closables: [{ close: () => recorder.stop() }, { close: () => catalog.stop() }, { close: () => nc.drain() }, eventLog, readModel],
+    closables: [
+      { close: () => recorder.stop() },
+      { close: () => catalog.stop() },
+      { close: () => nc.drain() },
+      eventLog,
+      readModel,
+    ],
   }),
   { name: 'heartbeat-ingest', queue: 'heartbeat-ingest', settings },
 );

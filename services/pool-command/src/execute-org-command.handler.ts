@@ -24,6 +24,10 @@ export class ExecuteOrgCommandHandler implements ICommandHandler<ExecuteOrgComma
   ) {}
 
   execute({ org, build, request }: ExecuteOrgCommand): Promise<Decided> {
-    return this.repository.update(org, async (state) => decide(await build(state), state, this.settings.entitlements), request);
+    return this.repository.update(
+      org,
+      async (state) => decide(await build(state), state, this.settings.entitlements),
+      request,
+    );
   }
 }

@@ -35,7 +35,11 @@ export class OrgCatalogRepository {
    * A cached catalog is decided on without reading the log first: an append proves it was current, and a refusal
    * or a no-op is only answered once a read of the log shows nothing newer.
    */
-  update(org: string, decide: (state: OrgCatalog) => Promise<OrgEvent[]> | OrgEvent[], request: RequestContext): Promise<Decided> {
+  update(
+    org: string,
+    decide: (state: OrgCatalog) => Promise<OrgEvent[]> | OrgEvent[],
+    request: RequestContext,
+  ): Promise<Decided> {
     return this.serialized(org, async () => {
       let cached = this.cache.get(org);
       for (let attempt = 1; ; attempt += 1) {
@@ -54,7 +58,11 @@ export class OrgCatalogRepository {
           return { state, events };
         }
         try {
-          await this.log.append(orgStreamId(org), this.withMetadata(events, request), state.revision < 0 ? 'no_stream' : state.revision);
+          await this.log.append(
+            orgStreamId(org),
+            this.withMetadata(events, request),
+            state.revision < 0 ? 'no_stream' : state.revision,
+          );
         } catch (error) {
           if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) {
             await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));

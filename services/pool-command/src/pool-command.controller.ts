@@ -98,9 +98,18 @@ export class PoolCommandController {
     const { consumerId, consumerType } = dto;
     await this.run(ctx, async (state) => ({
       type: 'AttachConsumer',
-      data: { consumerId, consumerType, target, healthyGatewayIds: await this.healthyAmong(state, gatewaysBehind(state, target)) },
+      data: {
+        consumerId,
+        consumerType,
+        target,
+        healthyGatewayIds: await this.healthyAmong(state, gatewaysBehind(state, target)),
+      },
     }));
-    return { consumerId, consumerType, ...(target.kind === 'pool' ? { poolId: target.poolId } : { gatewayId: target.gatewayId }) };
+    return {
+      consumerId,
+      consumerType,
+      ...(target.kind === 'pool' ? { poolId: target.poolId } : { gatewayId: target.gatewayId }),
+    };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.consumerDetach)

@@ -7,7 +7,12 @@ import { ViewWriter } from './view-writer.js';
 
 @Module({})
 export class ProjectorModule {
-  static register(deps: { catalog: LiveCatalog; writer: ViewWriter; health: HealthPublisher; closables: Closable[] }): DynamicModule {
+  static register(deps: {
+    catalog: LiveCatalog;
+    writer: ViewWriter;
+    health: HealthPublisher;
+    closables: Closable[];
+  }): DynamicModule {
     return {
       module: ProjectorModule,
       controllers: [ProjectorController],

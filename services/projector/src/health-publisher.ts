@@ -56,7 +56,14 @@ export class HealthPublisher {
     const signature = `${status}|${healthy}|${total}|${name}`;
     if (this.last.get(key) === signature) return key;
     this.last.set(key, signature);
-    const update: PoolHealthUpdate = { poolId: pool.poolId, name, status, healthy, total, at: new Date(now).toISOString() };
+    const update: PoolHealthUpdate = {
+      poolId: pool.poolId,
+      name,
+      status,
+      healthy,
+      total,
+      at: new Date(now).toISOString(),
+    };
     this.nc.publish(healthSubject(org, pool.poolId), JSON.stringify(update));
     this.published += 1;
     return key;

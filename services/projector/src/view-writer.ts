@@ -25,7 +25,8 @@ export class ViewWriter {
       this.eventsApplied += 1;
       let keys = this.dirty.get(state.org);
       if (!keys) this.dirty.set(state.org, (keys = new Map<string, TouchedDoc>()));
-      for (const key of touchedBy(state.org, event)) keys.set(`${key.collection}:${key.id}`, { ...key, revision: state.revision });
+      for (const key of touchedBy(state.org, event))
+        keys.set(`${key.collection}:${key.id}`, { ...key, revision: state.revision });
       this.schedule(FLUSH_DELAY_MS);
     });
   }

@@ -9,7 +9,12 @@ import { QUERY_HANDLERS } from './routing.queries.js';
 
 @Module({})
 export class RoutingQueryModule {
-  static register(deps: { settings: Settings; catalog: LiveCatalog; liveness: LivenessView; closables: Closable[] }): DynamicModule {
+  static register(deps: {
+    settings: Settings;
+    catalog: LiveCatalog;
+    liveness: LivenessView;
+    closables: Closable[];
+  }): DynamicModule {
     return {
       module: RoutingQueryModule,
       imports: [CqrsModule.forRoot()],

@@ -54,7 +54,8 @@ export class RoutingView {
 
   consumer(org: string, consumerId: string) {
     const consumer = this.org(org).consumers.get(consumerId);
-    if (!consumer) throw new DomainError('NOT_FOUND', `consumer '${consumerId}' not found in org '${org}'`, { consumerId });
+    if (!consumer)
+      throw new DomainError('NOT_FOUND', `consumer '${consumerId}' not found in org '${org}'`, { consumerId });
     return consumer;
   }
 }

@@ -6,7 +6,10 @@ import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { RoutingView } from './routing-view.js';
 
 export class GetPoolQuery extends Query<PoolDetails> {
-  constructor(readonly org: string, readonly poolId: string) {
+  constructor(
+    readonly org: string,
+    readonly poolId: string,
+  ) {
     super();
   }
 }
@@ -16,7 +19,10 @@ export class ListPoolsQuery extends Query<{ pools: PoolSummary[] }> {
   }
 }
 export class PoolConsumersQuery extends Query<{ poolId: string; consumers: ConsumerView[] }> {
-  constructor(readonly org: string, readonly poolId: string) {
+  constructor(
+    readonly org: string,
+    readonly poolId: string,
+  ) {
     super();
   }
 }
@@ -26,12 +32,18 @@ export class ListGatewaysQuery extends Query<{ gateways: GatewayView[] }> {
   }
 }
 export class PickRouteQuery extends Query<{ poolId: string; gatewayId: string }> {
-  constructor(readonly org: string, readonly poolId: string) {
+  constructor(
+    readonly org: string,
+    readonly poolId: string,
+  ) {
     super();
   }
 }
 export class ResolveRouteQuery extends Query<{ consumerId: string; poolId?: string; gatewayId: string }> {
-  constructor(readonly org: string, readonly consumerId: string) {
+  constructor(
+    readonly org: string,
+    readonly consumerId: string,
+  ) {
     super();
   }
 }
@@ -64,7 +76,10 @@ export class PoolConsumersHandler implements IQueryHandler<PoolConsumersQuery> {
   constructor(@Inject(RoutingView) private readonly view: RoutingView) {}
   async execute({ org, poolId }: PoolConsumersQuery) {
     const { pool } = this.view.pool(org, poolId);
-    return { poolId, consumers: [...pool.consumers].map(([consumerId, consumerType]) => ({ consumerId, consumerType })) };
+    return {
+      poolId,
+      consumers: [...pool.consumers].map(([consumerId, consumerType]) => ({ consumerId, consumerType })),
+    };
   }
 }
 
@@ -95,7 +110,12 @@ export class ResolveRouteHandler implements IQueryHandler<ResolveRouteQuery> {
     const { target } = this.view.consumer(org, consumerId);
     if (target.kind === 'pool') {
       const { catalog, pool } = this.view.pool(org, target.poolId);
-      const gatewayId = pickHealthy(this.view.members(catalog, pool), this.view.lookup(org), Date.now(), this.view.ttlMs);
+      const gatewayId = pickHealthy(
+        this.view.members(catalog, pool),
+        this.view.lookup(org),
+        Date.now(),
+        this.view.ttlMs,
+      );
       if (gatewayId === undefined) throw noHealthyGateway(pool, 0);
       return { consumerId, poolId: pool.poolId, gatewayId };
     }
@@ -103,10 +123,14 @@ export class ResolveRouteHandler implements IQueryHandler<ResolveRouteQuery> {
     const registered = this.view.org(org).gateways.has(gatewayId);
     if (!registered || !isHealthy(this.view.liveness.get(org, gatewayId), Date.now(), this.view.ttlMs)) {
       const why = registered ? 'is not healthy' : 'is no longer registered';
-      throw new DomainError('NO_HEALTHY_GATEWAY', `consumer '${consumerId}' routes through gateway '${gatewayId}', which ${why}`, {
-        consumerId,
-        gatewayId,
-      });
+      throw new DomainError(
+        'NO_HEALTHY_GATEWAY',
+        `consumer '${consumerId}' routes through gateway '${gatewayId}', which ${why}`,
+        {
+          consumerId,
+          gatewayId,
+        },
+      );
     }
     return { consumerId, gatewayId };
   }

@@ -186,7 +186,14 @@ export function describeEventLogContract(adapterName: string, open: () => Promis
           (seen) => seen.length >= 3,
         );
 
-        expect(all.map((r) => `${r.streamId.slice(scope.length)}${r.revision}`)).toEqual(['a0', 'a1', 'b0', 'b1', 'b2', 'a2']);
+        expect(all.map((r) => `${r.streamId.slice(scope.length)}${r.revision}`)).toEqual([
+          'a0',
+          'a1',
+          'b0',
+          'b1',
+          'b2',
+          'a2',
+        ]);
         expect(rest.map((r) => r.id)).toEqual(all.slice(3).map((r) => r.id));
       });
 
