@@ -32,7 +32,8 @@ describe('a pool routes only through healthy gateways, end to end', () => {
     poolId = await poolWith(stack.client, org, 'edge-eu', gateways);
     // Heartbeat-ingest learns registrations from the log; beats sent before that are dropped by design.
     for (const gatewayId of gateways) pump.set(gatewayId, 'passed');
-    const details = await eventually(pool, (p) => p.status === 'green', { label: 'pool green' });
+    // Views are eventually consistent: a pool can read green 2/2 before its third member reaches routing-query.
+    const details = await eventually(pool, (p) => p.status === 'green' && p.total === 3, { label: 'pool green 3/3' });
     expect(details).toMatchObject({ poolId, name: 'edge-eu', status: 'green', healthy: 3, total: 3 });
     expect(details.members).toHaveLength(3);
     for (const member of details.members) {
