@@ -74,15 +74,21 @@ serve(async (config, io) => {
   const results = { failed: [], silence: [], stuck: 0 };
   const end = performance.now() + config.durationMs;
 
+  /** Waits until the pool routes through its gateway again, pauses a random moment, then takes over its beats. */
+  async function startTrial(pool) {
+    if (!(await untilPresent(pool, performance.now() + 15_000))) {
+      results.stuck += 1;
+      return false;
+    }
+    await sleep(200 + Math.random() * 300);
+    paused.add(pool.a);
+    return true;
+  }
+
   async function failTrials() {
     const pool = config.fail;
     while (performance.now() < end) {
-      if (!(await untilPresent(pool, performance.now() + 15_000))) {
-        results.stuck += 1;
-        continue;
-      }
-      await sleep(200 + Math.random() * 300);
-      paused.add(pool.a);
+      if (!(await startTrial(pool))) continue;
       const sentAt = beat(pool.a, FAILED);
       const gone = await untilAbsent(pool, sentAt + 10_000);
       if (gone === undefined) results.stuck += 1;
@@ -95,12 +101,7 @@ serve(async (config, io) => {
   async function silenceTrials() {
     const pool = config.silence;
     while (performance.now() < end) {
-      if (!(await untilPresent(pool, performance.now() + 15_000))) {
-        results.stuck += 1;
-        continue;
-      }
-      await sleep(200 + Math.random() * 300);
-      paused.add(pool.a);
+      if (!(await startTrial(pool))) continue;
       // The last heartbeat: from here the gateway is silent, and its TTL runs out ttlMs later.
       const expiresAt = beat(pool.a) + ttlMs;
       // Polling the whole TTL would only add query load; starting a little early still catches an early exclusion.
