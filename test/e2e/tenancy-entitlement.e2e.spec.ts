@@ -116,9 +116,12 @@ describe('gateway pools are an entitlement of an org, and nothing crosses orgs',
     }
     const list = await stack.client.ok<{ pools: { poolId: string }[] }>(query('acme', 'pool.list'), {});
     expect(list.pools.map((p) => p.poolId)).toEqual([acmePool]);
-    const globexPoolNow = await stack.client.ok<Record<string, unknown>>(query('globex', 'pool.get'), {
-      poolId: globexPool,
-    });
+    // The views follow the log: globex's own attach shows once it reaches routing-query, untouched by acme's calls.
+    const globexPoolNow = await eventually(
+      () => stack.client.ok<Record<string, unknown>>(query('globex', 'pool.get'), { poolId: globexPool }),
+      (pool) => pool['consumerCount'] === 1,
+      { label: 'globex consumer counted' },
+    );
     expect(globexPoolNow).toMatchObject({ name: 'edge', total: 1, consumerCount: 1 });
   });
 

@@ -65,6 +65,8 @@ export class PostgresEventLog implements EventLog {
   private listener?: Promise<pg.Client>;
   private readonly waiters = new Set<() => void>();
   private closed = false;
+  /** Appends announced so far; a subscriber that read nothing since the last one knows a commit is held back. */
+  notifications = 0;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -176,8 +178,8 @@ export class PostgresEventLog implements EventLog {
     }
   }
 
-  /** Resolves on the next append notification or after the poll interval, whichever comes first. */
-  async waitForAppend(): Promise<void> {
+  /** Resolves on the next append notification or after `maxWaitMs` (the poll interval), whichever comes first. */
+  async waitForAppend(maxWaitMs = this.pollIntervalMs): Promise<void> {
     if (this.closed) return;
     await this.ensureListening().catch(() => undefined);
     await new Promise<void>((resolve) => {
@@ -186,7 +188,7 @@ export class PostgresEventLog implements EventLog {
         this.waiters.delete(wake);
         resolve();
       };
-      const timer = setTimeout(wake, this.pollIntervalMs);
+      const timer = setTimeout(wake, Math.min(maxWaitMs, this.pollIntervalMs));
       this.waiters.add(wake);
     });
   }
@@ -202,6 +204,7 @@ export class PostgresEventLog implements EventLog {
       client.on('error', forget);
       client.on('end', forget);
       client.on('notification', () => {
+        this.notifications += 1;
         for (const wake of [...this.waiters]) wake();
       });
       await client.connect();
@@ -220,6 +223,10 @@ export class PostgresEventLog implements EventLog {
     for (const wake of [...this.waiters]) wake();
   }
 
+  get pollInterval(): number {
+    return this.pollIntervalMs;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
@@ -235,6 +242,8 @@ export class PostgresEventLog implements EventLog {
   }
 }
 
+const HELD_BACK_FIRST_RETRY_MS = 5;
+
 class PostgresSubscription implements EventSubscription {
   private closed = false;
   private iterating = false;
@@ -248,14 +257,31 @@ class PostgresSubscription implements EventSubscription {
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
     if (this.iterating) throw new Error('a subscription can be iterated only once');
     this.iterating = true;
+    let answered = this.log.notifications;
+    let retryMs = HELD_BACK_FIRST_RETRY_MS;
     while (!this.closed && !this.log.isClosed) {
+      const announced = this.log.notifications;
       const rows = await this.log.readAfter(this.position, this.streamPrefix);
       for (const row of rows) {
         if (this.closed) return;
         this.position = { tx: row.tx_id, seq: row.seq };
         yield toRecorded(row);
       }
-      if (rows.length === 0) await this.log.waitForAppend();
+      if (rows.length > 0) {
+        answered = announced;
+        retryMs = HELD_BACK_FIRST_RETRY_MS;
+      } else if (announced > answered) {
+        // An append was announced but is not readable yet: an older transaction still holds the line.
+        // Look again soon rather than after the whole poll interval.
+        await this.log.waitForAppend(retryMs);
+        retryMs *= 2;
+        if (retryMs > this.log.pollInterval) {
+          answered = announced;
+          retryMs = HELD_BACK_FIRST_RETRY_MS;
+        }
+      } else {
+        await this.log.waitForAppend();
+      }
     }
   }
 

@@ -66,6 +66,32 @@ describe('PostgreSQL event log ordering', () => {
     expect(seen.map((r) => r.id)).toEqual([early.id, late.id]);
   });
 
+  it('looks again soon when an announced append is held back by a transaction that announces nothing', async () => {
+    // A minute between polls: only the retry after a held-back announcement can deliver within the test's time.
+    const slowPolling = await PostgresEventLog.open({ url, schema: 'ordering', pollIntervalMs: 60_000 });
+    const seen: RecordedEvent[] = [];
+    const subscription = slowPolling.subscribeToAll({ streamPrefix: 'heldback-' });
+    const following = (async () => {
+      for await (const recorded of subscription) seen.push(recorded);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // An unrelated writer (say, the read model's liveness upsert) takes an older transaction id and commits silently.
+    await raw.query('BEGIN');
+    await raw.query('SELECT pg_current_xact_id()');
+    const appended = event('HeldBack');
+    await slowPolling.append('heldback-1', [appended], 'no_stream');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await raw.query('COMMIT');
+    const deadline = Date.now() + 10_000;
+    while (seen.length < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await subscription.close();
+    await following;
+    await slowPolling.close();
+
+    expect(seen.map((r) => r.id)).toEqual([appended.id]);
+  });
+
   it('moves past a transaction that rolled back', async () => {
     await raw.query('BEGIN');
     await raw.query('SELECT * FROM "ordering".append_events($1, $2, $3::jsonb)', [
