@@ -5,3 +5,4 @@ export * from './events.js';
 export * from './health.js';
 export * from './identifiers.js';
 export * from './org-catalog.js';
+export * from './routing/index.js';
