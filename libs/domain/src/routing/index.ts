@@ -1,4 +1,5 @@
-export { estimatedLoad, isLoadFresh } from './pick-strategies.js';
-export { fmix32, fnv1a32, rendezvousIndex, rendezvousWeight, stringHash } from './rendezvous-hash.js';
+export * from './passive-ejection.js';
 export * from './route-pick.js';
 export * from './routing-types.js';
+export { estimatedLoad, isLoadFresh } from './pick-strategies.js';
+export { fmix32, fnv1a32, rendezvousIndex, rendezvousWeight, stringHash } from './rendezvous-hash.js';

@@ -1,0 +1,89 @@
+/** What a caller saw when it used the gateway it was given. */
+export type CallerOutcome = 'ok' | 'failed';
+
+export interface EjectionPolicy {
+  /** Consecutive `failed` reports that make a member suspect. */
+  readonly failuresToEject: number;
+  /** How long the first ejection lasts; each repeat doubles it. */
+  readonly baseEjectionMs: number;
+  /** The longest an ejection lasts; also each period of good conduct that takes one doubling back off. */
+  readonly maxEjectionMs: number;
+}
+
+export const DEFAULT_EJECTION_POLICY: EjectionPolicy = {
+  failuresToEject: 3,
+  baseEjectionMs: 30_000,
+  maxEjectionMs: 300_000,
+};
+
+/** Passive ejection state of one (pool, gateway); plain data, replaced on every report. */
+export interface EjectionState {
+  /** Consecutive `failed` reports since the last `ok` or ejection. */
+  readonly failures: number;
+  /** Repeat count of the last ejection (1 for a first one); the next lasts base × 2^level, before decay. */
+  readonly level: number;
+  /** When the current or last ejection ends (epoch ms); suspect while `now < until`. 0 when never ejected. */
+  readonly until: number;
+}
+
+export const NEVER_EJECTED: EjectionState = { failures: 0, level: 0, until: 0 };
+
+/** The level past which doubling no longer lengthens an ejection (the cap is reached). */
+function maxLevel(policy: EjectionPolicy): number {
+  let level = 1;
+  while (policy.baseEjectionMs * 2 ** (level - 1) < policy.maxEjectionMs && level < 32) level += 1;
+  return level;
+}
+
+/**
+ * The level an ejection starting now builds on (it lasts one doubling more). Decay: every full `maxEjectionMs`
+ * spent un-ejected since the last ejection ended takes one level off. With the defaults, a member ejected for
+ * 120 s and failing again at once gets 240 s; after 5 calm minutes, 120 s again; after 15, the base 30 s.
+ */
+export function decayedLevel(state: EjectionState, now: number, policy = DEFAULT_EJECTION_POLICY): number {
+  if (state.level === 0 || now < state.until) return state.level;
+  const calm = Math.floor((now - state.until) / policy.maxEjectionMs);
+  return Math.max(0, state.level - calm);
+}
+
+/** How long the ejection at `level` (1 = first) lasts. */
+export const ejectionMs = (level: number, policy = DEFAULT_EJECTION_POLICY): number =>
+  Math.min(policy.baseEjectionMs * 2 ** Math.max(0, level - 1), policy.maxEjectionMs);
+
+export const isSuspectAt = (state: EjectionState | undefined, now: number): boolean =>
+  state !== undefined && now < state.until;
+
+/** What views show: the end of the current ejection, or undefined when the member is not suspect. */
+export const suspectUntil = (state: EjectionState | undefined, now: number): number | undefined =>
+  isSuspectAt(state, now) ? state?.until : undefined;
+
+/**
+ * Folds one caller report, received at `now`:
+ * - `ok` resets the failure count and ends a running ejection (the member is back right away);
+ * - `failed` while not suspect counts; the `failuresToEject`-th in a row makes the member suspect for
+ *   `ejectionMs(level)`, where level is the decayed previous level plus one (30 s, 60 s, 120 s, 240 s, 300 s…);
+ * - `failed` while suspect changes nothing: in panic mode suspects still get picks, and their failures must not
+ *   stretch the ejection out of reach.
+ */
+export function reportOutcome(
+  state: EjectionState | undefined,
+  outcome: CallerOutcome,
+  now: number,
+  policy = DEFAULT_EJECTION_POLICY,
+): EjectionState {
+  const current = state ?? NEVER_EJECTED;
+  const suspect = isSuspectAt(current, now);
+  if (outcome === 'ok') {
+    if (suspect) return { failures: 0, level: current.level, until: now };
+    return current.failures === 0 ? current : { ...current, failures: 0 };
+  }
+  if (suspect) return current;
+  const failures = current.failures + 1;
+  if (failures < policy.failuresToEject) return { ...current, failures };
+  const level = Math.min(decayedLevel(current, now, policy) + 1, maxLevel(policy));
+  return { failures: 0, level, until: now + ejectionMs(level, policy) };
+}
+
+/** True when the state says nothing a fresh one would not: the entry can be dropped to bound memory. */
+export const isForgettable = (state: EjectionState, now: number, policy = DEFAULT_EJECTION_POLICY): boolean =>
+  state.failures === 0 && !isSuspectAt(state, now) && decayedLevel(state, now, policy) === 0;
