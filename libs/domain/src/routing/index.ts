@@ -1,3 +1,4 @@
+export * from './flap-damping.js';
 export * from './passive-ejection.js';
 export * from './route-pick.js';
 export * from './routing-types.js';
