@@ -1,5 +1,6 @@
 export * from './flap-damping.js';
 export * from './passive-ejection.js';
+export * from './pool-alerts.js';
 export * from './route-pick.js';
 export * from './routing-types.js';
 export { estimatedLoad, isLoadFresh } from './pick-strategies.js';
