@@ -1,4 +1,5 @@
 export * from './flap-damping.js';
+export * from './member-capacity.js';
 export * from './passive-ejection.js';
 export * from './pool-alerts.js';
 export * from './route-pick.js';
