@@ -16,6 +16,8 @@ export type AttachConsumer = Command<
 >;
 export type DetachConsumer = Command<'DetachConsumer', { consumerId: string }>;
 export type SetEntitlement = Command<'SetEntitlement', { gatewayPools: boolean }>;
+/** Voids a quarantined event of the org: refused unless `revision` is in the org's quarantine. */
+export type VoidEvent = Command<'VoidEvent', { revision: number; reason: string }>;
 
 export type OrgCommand =
   | RegisterGateway
@@ -27,7 +29,8 @@ export type OrgCommand =
   | RemovePoolMember
   | AttachConsumer
   | DetachConsumer
-  | SetEntitlement;
+  | SetEntitlement
+  | VoidEvent;
 
 /** Whether orgs need an operator's grant before they may use gateway pools. */
 export type EntitlementPolicy = 'open' | 'enforced';

@@ -1,7 +1,7 @@
+import { assertValidCommand } from './command-checks.js';
 import type { EntitlementPolicy, OrgCommand } from './commands.js';
 import { conflict, DomainError, notFound } from './errors.js';
 import type { ConsumerTarget, OrgEvent } from './events.js';
-import { isSlug } from './identifiers.js';
 import type { OrgCatalog, PoolState } from './org-catalog.js';
 
 const IN_USE_SHOWN = 5;
@@ -31,12 +31,8 @@ function requireGateway(state: OrgCatalog, gatewayId: string) {
   return gateway;
 }
 
+/** The name is a slug: assertValidCommand checked it. */
 function requireFreeName(state: OrgCatalog, name: string, poolId: string): void {
-  if (!isSlug(name)) {
-    throw new DomainError('VALIDATION_FAILED', `pool name '${name}' is not a valid slug`, {
-      fields: { name: 'must be 1 to 32 lowercase letters, digits or hyphens, not starting or ending with a hyphen' },
-    });
-  }
   const holder = state.poolIdByName.get(name);
   if (holder !== undefined && holder !== poolId) {
     throw conflict(`a pool named '${name}' already exists in org '${state.org}'`, { name, poolId: holder });
@@ -77,6 +73,7 @@ export const noHealthyGateway = (pool: PoolState, healthy: number): DomainError 
 
 /** Returns the events a command produces against the org's current state, or throws a DomainError. */
 export function decide(command: OrgCommand, state: OrgCatalog, policy: EntitlementPolicy): OrgEvent[] {
+  assertValidCommand(command);
   switch (command.type) {
     case 'SetEntitlement': {
       const { gatewayPools } = command.data;
@@ -192,6 +189,13 @@ export function decide(command: OrgCommand, state: OrgCatalog, policy: Entitleme
         });
       }
       return [{ type: 'ConsumerDetached', data: { consumerId: existing.consumerId, previousTarget: existing.target } }];
+    }
+    case 'VoidEvent': {
+      const { revision, reason } = command.data;
+      if (!state.quarantined.has(revision)) {
+        throw notFound(`event ${revision} of org '${state.org}' is not quarantined`, { org: state.org, revision });
+      }
+      return [{ type: 'EventVoided', data: { revision, reason } }];
     }
     default: {
       const unknown: never = command;

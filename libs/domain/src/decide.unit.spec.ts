@@ -292,7 +292,7 @@ describe('decide', () => {
       (name) => {
         const error = given([])
           .when({ type: 'CreatePool', data: { poolId: 'p-1', name } })
-          .thenRefuses('VALIDATION_FAILED', `pool name '${name}' is not a valid slug`);
+          .thenRefuses('VALIDATION_FAILED', 'name must be a string of 1 to 32 lowercase letters');
         expect(error.details).toEqual({ fields: { name: expect.stringContaining('lowercase') } });
       },
     );
@@ -408,7 +408,7 @@ describe('decide', () => {
     it('rejects a rename to a name that is not a slug', () => {
       given(edgeEu)
         .when({ type: 'UpdatePool', data: { poolId: 'p-eu', name: 'Edge EU' } })
-        .thenRefuses('VALIDATION_FAILED', "pool name 'Edge EU' is not a valid slug");
+        .thenRefuses('VALIDATION_FAILED', 'name must be a string of 1 to 32 lowercase letters');
     });
 
     it('refuses to update a pool that does not exist', () => {

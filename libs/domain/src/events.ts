@@ -23,6 +23,8 @@ export type ConsumerAttached = Event<
   { consumerId: string; consumerType: ConsumerType; target: ConsumerTarget; previousTarget?: ConsumerTarget }
 >;
 export type ConsumerDetached = Event<'ConsumerDetached', { consumerId: string; previousTarget: ConsumerTarget }>;
+/** An operator's repair: the org's event at `revision` was quarantined and is to be ignored from now on. */
+export type EventVoided = Event<'EventVoided', { revision: number; reason: string }>;
 
 export type OrgEvent =
   | OrgEntitlementSet
@@ -36,7 +38,8 @@ export type OrgEvent =
   | PoolMemberAdded
   | PoolMemberRemoved
   | ConsumerAttached
-  | ConsumerDetached;
+  | ConsumerDetached
+  | EventVoided;
 
 export type OrgEventType = OrgEvent['type'];
 
@@ -53,6 +56,7 @@ export const ORG_EVENT_TYPES: readonly OrgEventType[] = [
   'PoolMemberRemoved',
   'ConsumerAttached',
   'ConsumerDetached',
+  'EventVoided',
 ];
 
 const EVENT_TYPE_SET = new Set<string>(ORG_EVENT_TYPES);

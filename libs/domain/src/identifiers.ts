@@ -4,7 +4,7 @@ export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 
 export const isToken = (value: unknown): value is string => typeof value === 'string' && TOKEN_PATTERN.test(value);
-export const isSlug = (value: string): boolean => SLUG_PATTERN.test(value);
+export const isSlug = (value: unknown): value is string => typeof value === 'string' && SLUG_PATTERN.test(value);
 
 /** The org catalog is the consistency boundary: one stream per org (see docs/design.md). */
 export const ORG_STREAM_PREFIX = 'gwpool-org-';

@@ -1,5 +1,16 @@
 import type { ConsumerTarget, ConsumerType, OrgEvent } from './events.js';
 
+/** An event of the org's stream that could not be applied: it is skipped, recorded, and the org is degraded. */
+export interface QuarantinedEvent {
+  /** The log's opaque position of the event. */
+  position: string;
+  org: string;
+  streamId: string;
+  revision: number;
+  type: string;
+  error: string;
+}
+
 export interface GatewayState {
   gatewayId: string;
   name?: string;
@@ -34,6 +45,8 @@ export interface OrgCatalog {
   pools: Map<string, PoolState>;
   poolIdByName: Map<string, string>;
   consumers: Map<string, ConsumerState>;
+  /** Quarantined events by revision, until an operator voids them (EventVoided). */
+  quarantined: Map<number, QuarantinedEvent>;
 }
 
 export const initialCatalog = (org: string): OrgCatalog => ({
@@ -44,6 +57,7 @@ export const initialCatalog = (org: string): OrgCatalog => ({
   pools: new Map(),
   poolIdByName: new Map(),
   consumers: new Map(),
+  quarantined: new Map(),
 });
 
 function unlinkConsumer(state: OrgCatalog, consumerId: string, target: ConsumerTarget | undefined): void {
@@ -119,6 +133,9 @@ export function evolve(state: OrgCatalog, event: OrgEvent, revision: number): Or
       unlinkConsumer(state, event.data.consumerId, state.consumers.get(event.data.consumerId)?.target);
       state.consumers.delete(event.data.consumerId);
       return state;
+    case 'EventVoided':
+      state.quarantined.delete(event.data.revision);
+      return state;
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event ${JSON.stringify(unknown)}`);
@@ -134,7 +151,14 @@ export function cloneCatalog(state: OrgCatalog): OrgCatalog {
     pools.set(id, { ...p, members: new Set(p.members), consumers: new Map(p.consumers) });
   const consumers = new Map<string, ConsumerState>();
   for (const [id, c] of state.consumers) consumers.set(id, { ...c });
-  return { ...state, gateways, pools, poolIdByName: new Map(state.poolIdByName), consumers };
+  return {
+    ...state,
+    gateways,
+    pools,
+    poolIdByName: new Map(state.poolIdByName),
+    consumers,
+    quarantined: new Map(state.quarantined),
+  };
 }
 
 export const foldCatalog = (org: string, events: Iterable<{ event: OrgEvent; revision: number }>): OrgCatalog => {

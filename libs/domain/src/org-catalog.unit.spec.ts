@@ -77,6 +77,7 @@ describe('org catalog', () => {
       pools: new Map(),
       poolIdByName: new Map(),
       consumers: new Map(),
+      quarantined: new Map(),
     });
   });
 

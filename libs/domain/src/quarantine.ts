@@ -1,0 +1,56 @@
+import { eventSchemaError } from './event-schemas.js';
+import type { OrgEvent } from './events.js';
+import { evolve, type OrgCatalog, type QuarantinedEvent } from './org-catalog.js';
+
+/** What a follower knows of one event read from an org's stream. */
+export interface RecordedOrgEvent {
+  streamId: string;
+  revision: number;
+  position: string;
+  type: string;
+  data: unknown;
+}
+
+const ERROR_CHARS = 300;
+
+export type Applied =
+  { event: OrgEvent; quarantined?: undefined } | { event?: undefined; quarantined: QuarantinedEvent };
+
+/**
+ * Folds one recorded event into the catalog, or quarantines it when it breaks its schema or evolve throws: the
+ * org's revision still moves past it, so one bad event never stops the fold of the org, or of any other.
+ * Schema-valid events never make evolve throw; if one ever does, the catalog may hold part of its change.
+ */
+export function applyRecorded(state: OrgCatalog, recorded: RecordedOrgEvent): Applied {
+  let error = eventSchemaError(recorded.type, recorded.data);
+  if (error === undefined) {
+    const event = { type: recorded.type, data: recorded.data } as OrgEvent;
+    try {
+      evolve(state, event, recorded.revision);
+      return { event };
+    } catch (cause) {
+      error = `evolve failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+    }
+  }
+  const quarantined: QuarantinedEvent = {
+    position: recorded.position,
+    org: state.org,
+    streamId: recorded.streamId,
+    revision: recorded.revision,
+    type: recorded.type.slice(0, 64),
+    error: error.length > ERROR_CHARS ? `${error.slice(0, ERROR_CHARS - 1)}…` : error,
+  };
+  state.quarantined.set(recorded.revision, quarantined);
+  state.revision = recorded.revision;
+  return { quarantined };
+}
+
+/** What query replies of a degraded org carry (absent when nothing is quarantined). */
+export function degradedMarker(state: OrgCatalog): { quarantinedEvents: number; message: string } | undefined {
+  const count = state.quarantined.size;
+  if (count === 0) return undefined;
+  return {
+    quarantinedEvents: count,
+    message: `org '${state.org}' has ${count} quarantined event${count === 1 ? '' : 's'} in its log that could not be applied; its views may miss ${count === 1 ? 'that change' : 'those changes'} until an operator voids ${count === 1 ? 'it' : 'them'} (gwpool.v1.admin.event.void)`,
+  };
+}
