@@ -1,12 +1,19 @@
+import { CONSUMER_TYPES, type ConsumerTarget, type ConsumerType, SLUG_PATTERN, TOKEN_PATTERN } from '@gwpool/domain';
 import {
-  CONSUMER_TYPES,
-  type ConsumerTarget,
-  type ConsumerType,
-  DomainError,
-  SLUG_PATTERN,
-  TOKEN_PATTERN,
-} from '@gwpool/domain';
-import { IsBoolean, IsDefined, IsIn, IsISO8601, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { RequestValidationError } from './request-validation-error.js';
 
 const TOKEN_MESSAGE = 'must be 1 to 64 letters, digits, underscores or hyphens';
 const SLUG_MESSAGE = 'must be 1 to 32 lowercase letters, digits or hyphens, not starting or ending with a hyphen';
@@ -41,7 +48,8 @@ export class UpdatePoolDto {
 
 /**
  * The hot path (route.pick, route.resolve) checks its one-token bodies by hand with the same rule as the
- * decorators; anything else goes through full validation, which also words the refusal.
+ * decorators; anything else goes through full validation, which also words the refusal. It reads the one own data
+ * property and nothing inherited, so a prototype key or an accessor cannot stand in for the field.
  */
 function singleToken<T extends object>(dto: new () => T, field: keyof T & string, body: unknown): T | undefined {
   if (
@@ -51,11 +59,13 @@ function singleToken<T extends object>(dto: new () => T, field: keyof T & string
     Object.getPrototypeOf(body) !== Object.prototype
   )
     return undefined;
-  const keys = Object.keys(body);
-  const value = (body as Record<string, unknown>)[field];
-  if (keys.length !== 1 || keys[0] !== field || typeof value !== 'string' || !TOKEN_PATTERN.test(value))
-    return undefined;
-  return Object.assign(new dto(), { [field]: value });
+  const keys = Object.getOwnPropertyNames(body);
+  if (keys.length !== 1 || keys[0] !== field) return undefined;
+  const value: unknown = Object.getOwnPropertyDescriptor(body, field)?.value;
+  if (typeof value !== 'string' || !TOKEN_PATTERN.test(value)) return undefined;
+  const dtoInstance = new dto();
+  (dtoInstance as Record<string, unknown>)[field] = value;
+  return dtoInstance;
 }
 
 export class PoolRefDto {
@@ -82,11 +92,9 @@ export class AttachConsumerDto {
 /** A consumer routes through exactly one pool or one gateway. */
 export function consumerTarget(dto: AttachConsumerDto): ConsumerTarget {
   if ((dto.poolId === undefined) === (dto.gatewayId === undefined)) {
-    throw new DomainError('VALIDATION_FAILED', 'invalid request: exactly one of poolId or gatewayId is required', {
-      fields: {
-        poolId: 'exactly one of poolId or gatewayId is required',
-        gatewayId: 'exactly one of poolId or gatewayId is required',
-      },
+    throw new RequestValidationError('invalid request: exactly one of poolId or gatewayId is required', {
+      poolId: 'exactly one of poolId or gatewayId is required',
+      gatewayId: 'exactly one of poolId or gatewayId is required',
     });
   }
   return dto.poolId !== undefined
@@ -113,4 +121,19 @@ export class HeartbeatDto {
 export class SetEntitlementDto {
   @Required() @Token() @IsString() org!: string;
   @Required() @IsBoolean() gatewayPools!: boolean;
+}
+
+/** Operator repair of an org whose stream holds a quarantined event (see docs/api.md). */
+export class VoidEventDto {
+  @Required() @Token() @IsString() org!: string;
+  @Required()
+  @Max(Number.MAX_SAFE_INTEGER, { message: '$property must be a whole number from 0' })
+  @Min(0, { message: '$property must be a whole number from 0' })
+  @IsInt({ message: '$property must be a whole number from 0' })
+  revision!: number;
+  @Required()
+  @MaxLength(256)
+  @MinLength(1, { message: '$property must not be empty' })
+  @IsString()
+  reason!: string;
 }

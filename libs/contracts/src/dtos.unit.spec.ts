@@ -1,4 +1,4 @@
-import { DomainError } from '@gwpool/domain';
+import { RequestValidationError } from './request-validation-error.js';
 import {
   AttachConsumerDto,
   ConsumerRefDto,
@@ -15,17 +15,17 @@ import {
 import { MalformedBody, parseRequest } from './validation.js';
 
 /** The refusal parseRequest throws, for assertions on its code, message and fields. */
-function refusal(run: () => unknown): DomainError {
+function refusal(run: () => unknown): RequestValidationError {
   try {
     run();
   } catch (error) {
-    if (error instanceof DomainError) return error;
+    if (error instanceof RequestValidationError) return error;
     throw error;
   }
   throw new Error('expected a VALIDATION_FAILED refusal, but the request was accepted');
 }
 
-const fieldsOf = (error: DomainError) => (error.details as { fields: Record<string, string> }).fields;
+const fieldsOf = (error: RequestValidationError) => (error.details).fields;
 
 describe('request validation', () => {
   describe('pool.create', () => {

@@ -1,4 +1,4 @@
-import type { CheckResult, ConsumerType, PoolStatus } from '@gwpool/domain';
+import { type CheckResult, type ConsumerType, isRecord, isToken, type PoolStatus } from '@gwpool/domain';
 
 export interface PoolSummary {
   poolId: string;
@@ -47,4 +47,30 @@ export interface LivenessFact {
   gatewayId: string;
   at: number;
   check: CheckResult;
+}
+
+export const MAX_HEARTBEAT_DETAIL = 1024;
+
+/**
+ * A liveness fact or record that may be stored or applied: token ids, a receive time, a check that is exactly
+ * `passed` or `failed`, and at most a short detail. Anything else would fake or hide a gateway's health.
+ */
+export function isLivenessFact(value: unknown): value is LivenessFact & { detail?: string } {
+  if (!isRecord(value)) return false;
+  const { org, gatewayId, at, check, detail } = value;
+  return (
+    isToken(org) &&
+    isToken(gatewayId) &&
+    typeof at === 'number' &&
+    Number.isSafeInteger(at) &&
+    at >= 0 &&
+    (check === 'passed' || check === 'failed') &&
+    (detail === undefined || (typeof detail === 'string' && detail.length <= MAX_HEARTBEAT_DETAIL))
+  );
+}
+
+/** Carried by an org's query replies while events of its log are quarantined (see docs/api.md). */
+export interface DegradedMarker {
+  quarantinedEvents: number;
+  message: string;
 }

@@ -29,6 +29,7 @@ export const ADMIN_SUBJECTS = {
   entitlementSet: `${API}.admin.entitlement.set`,
   projectorStatus: `${API}.admin.projector.status`,
   ingestStats: `${API}.admin.heartbeat-ingest.stats`,
+  eventVoid: `${API}.admin.event.void`,
 } as const;
 
 export const HEARTBEAT_SUBJECT_PATTERN = `${API}.*.heartbeat.*`;

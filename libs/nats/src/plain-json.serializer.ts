@@ -7,6 +7,7 @@ import {
 } from '@gwpool/contracts';
 import { headers, type MsgHdrs } from '@nats-io/transport-node';
 import type { Serializer } from '@nestjs/microservices';
+import { headerText } from './bounded-wire-error.js';
 
 interface OutgoingPacket {
   response?: unknown;
@@ -15,13 +16,10 @@ interface OutgoingPacket {
 
 const INTERNAL: WireError = { code: 'INTERNAL', message: 'internal error' };
 
-/** Header values are single lines. */
-const headerValue = (text: string): string => text.replace(/[\r\n]+/g, ' ');
-
 export function errorHeaders(error: WireError): MsgHdrs {
   const h = headers();
   h.set(SERVICE_ERROR_CODE_HEADER, String(WIRE_STATUS[error.code]));
-  h.set(SERVICE_ERROR_HEADER, headerValue(error.message));
+  h.set(SERVICE_ERROR_HEADER, headerText(error.message));
   return h;
 }
 

@@ -1,5 +1,10 @@
-import { ACTOR_HEADER, CORRELATION_HEADER, orgOfSubject, RESERVED_ORGS } from '@gwpool/contracts';
-import { DomainError } from '@gwpool/domain';
+import {
+  ACTOR_HEADER,
+  CORRELATION_HEADER,
+  orgOfSubject,
+  RequestValidationError,
+  RESERVED_ORGS,
+} from '@gwpool/contracts';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import type { NatsContext } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
@@ -24,13 +29,13 @@ export function requestContext(ctx: NatsContext, explicitOrg?: string): RequestC
   const subject = ctx.getSubject();
   const org = explicitOrg ?? orgOfSubject(subject);
   if (!org) {
-    throw new DomainError('VALIDATION_FAILED', `the org token of subject '${subject}' is not valid`, {
-      fields: { org: 'must be 1 to 64 letters, digits, underscores or hyphens' },
+    throw new RequestValidationError(`the org token of subject '${subject}' is not valid`, {
+      org: 'must be 1 to 64 letters, digits, underscores or hyphens',
     });
   }
   if (RESERVED_ORGS.has(org)) {
-    throw new DomainError('VALIDATION_FAILED', `'${org}' is reserved for operator subjects and cannot name an org`, {
-      fields: { org: `must not be one of: ${[...RESERVED_ORGS].join(', ')}` },
+    throw new RequestValidationError(`'${org}' is reserved for operator subjects and cannot name an org`, {
+      org: `must not be one of: ${[...RESERVED_ORGS].join(', ')}`,
     });
   }
   const h = ctx.getHeaders() as MsgHdrs | undefined;
