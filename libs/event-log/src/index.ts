@@ -84,3 +84,4 @@ export class EventLogUnavailableError extends Error {
     this.name = 'EventLogUnavailableError';
   }
 }
+export * from './schema-checked-event-log.js';

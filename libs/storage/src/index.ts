@@ -1,4 +1,5 @@
-import type { EventLog } from '@gwpool/event-log';
+import { storedEventError } from '@gwpool/domain';
+import { type EventLog, SchemaCheckedEventLog } from '@gwpool/event-log';
 import type { ReadModelStore } from '@gwpool/read-model';
 
 const scheme = (url: string): string => url.slice(0, Math.max(0, url.indexOf('://'))).toLowerCase();
@@ -7,8 +8,15 @@ export class UnsupportedStorageUrlError extends Error {
   override name = 'UnsupportedStorageUrlError';
 }
 
-/** Picks the event-log adapter by URL scheme; adapters load lazily so a service only pulls in the driver it uses. */
+/**
+ * Picks the event-log adapter by URL scheme, behind the schema check every service appends through: no event that
+ * breaks its schema is ever stored. Adapters load lazily so a service only pulls in the driver it uses.
+ */
 export async function openEventLog(url: string): Promise<EventLog> {
+  return new SchemaCheckedEventLog(await openAdapter(url), storedEventError);
+}
+
+async function openAdapter(url: string): Promise<EventLog> {
   switch (scheme(url)) {
     case 'postgres':
     case 'postgresql': {
