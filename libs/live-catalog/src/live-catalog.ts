@@ -1,11 +1,11 @@
 import {
-  evolve,
+  applyRecorded,
   initialCatalog,
-  isOrgEventType,
   type OrgCatalog,
   type OrgEvent,
   ORG_STREAM_PREFIX,
   orgFromStreamId,
+  type QuarantinedEvent,
 } from '@gwpool/domain';
 import type { EventLog, EventSubscription, RecordedEvent } from '@gwpool/event-log';
 import type { ReadModelStore } from '@gwpool/read-model';
@@ -13,6 +13,7 @@ import { Logger } from '@nestjs/common';
 import { catalogsFromDocs, PROJECTOR_CHECKPOINT } from './view-docs.js';
 
 export type CatalogListener = (catalog: OrgCatalog, event: OrgEvent, recorded: RecordedEvent) => void;
+export type QuarantineListener = (catalog: OrgCatalog, quarantined: QuarantinedEvent) => void;
 
 const RETRY_MS = 1000;
 
@@ -26,6 +27,7 @@ export class LiveCatalog {
   position: string | null = null;
   private readonly logger = new Logger(LiveCatalog.name);
   private readonly listeners: CatalogListener[] = [];
+  private readonly quarantineListeners: QuarantineListener[] = [];
   private subscription?: EventSubscription;
   private following?: Promise<void>;
   private stopped = false;
@@ -38,6 +40,11 @@ export class LiveCatalog {
 
   onEvent(listener: CatalogListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called for each event quarantined by this process (not for those loaded with the views). */
+  onQuarantine(listener: QuarantineListener): void {
+    this.quarantineListeners.push(listener);
   }
 
   get(org: string): OrgCatalog | undefined {
@@ -57,17 +64,32 @@ export class LiveCatalog {
     await this.following;
   }
 
-  /** Applies one recorded event; events at or below the catalog's revision were already folded in and change nothing. */
+  /** Every quarantined event of every org, in org order. */
+  quarantine(): QuarantinedEvent[] {
+    return [...this.catalogs.values()].flatMap((catalog) => [...catalog.quarantined.values()]);
+  }
+
+  /**
+   * Applies one recorded event; events at or below the catalog's revision were already folded in and change nothing.
+   * An event that cannot be applied is quarantined: the org moves past it, marked degraded, and every other org flows.
+   */
   apply(recorded: RecordedEvent): void {
     this.position = recorded.position;
     const org = orgFromStreamId(recorded.streamId);
-    if (org === undefined || !isOrgEventType(recorded.type)) return;
+    if (org === undefined) return;
     let catalog = this.catalogs.get(org);
     if (!catalog) this.catalogs.set(org, (catalog = initialCatalog(org)));
     if (recorded.revision <= catalog.revision) return;
-    const event = { type: recorded.type, data: recorded.data } as OrgEvent;
-    evolve(catalog, event, recorded.revision);
-    for (const listener of this.listeners) listener(catalog, event, recorded);
+    const applied = applyRecorded(catalog, recorded);
+    if (applied.quarantined) {
+      const q = applied.quarantined;
+      this.logger.warn(
+        `quarantined event ${q.streamId}@${q.revision} (${q.type}) at position ${q.position}: ${q.error}`,
+      );
+      for (const listener of this.quarantineListeners) listener(catalog, q);
+      return;
+    }
+    for (const listener of this.listeners) listener(catalog, applied.event, recorded);
   }
 
   private async follow(): Promise<void> {

@@ -1,4 +1,4 @@
-import { LIVENESS_FACTS_SUBJECT, type LivenessFact } from '@gwpool/contracts';
+import { isLivenessFact, LIVENESS_FACTS_SUBJECT, type LivenessFact } from '@gwpool/contracts';
 import { type Liveness, newerLiveness } from '@gwpool/domain';
 import type { ReadModelStore } from '@gwpool/read-model';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
@@ -32,14 +32,18 @@ export class LivenessView {
       callback: (error, msg) => {
         if (error) return this.logger.warn(String(error));
         try {
-          this.merge(msg.json<{ facts: LivenessFact[] }>().facts);
+          const facts = msg.json<{ facts?: unknown }>().facts;
+          const valid = Array.isArray(facts) ? facts.filter(isLivenessFact) : [];
+          if (valid.length < (Array.isArray(facts) ? facts.length : 1))
+            this.logger.warn('ignoring malformed liveness facts');
+          this.merge(valid);
         } catch (cause) {
           this.logger.warn(`ignoring malformed liveness facts: ${String(cause)}`);
         }
       },
     });
     const records = await this.views.loadLiveness();
-    this.merge(records.map(({ org, gatewayId, at, check }) => ({ org, gatewayId, at, check })));
+    this.merge(records.map(({ org, gatewayId, at, check }) => ({ org, gatewayId, at, check })).filter(isLivenessFact));
   }
 
   merge(facts: readonly LivenessFact[]): void {

@@ -1,4 +1,12 @@
-import { type ConsumerTarget, type ConsumerType, initialCatalog, type OrgCatalog, type OrgEvent } from '@gwpool/domain';
+import {
+  type ConsumerTarget,
+  type ConsumerType,
+  initialCatalog,
+  isRecord,
+  type OrgCatalog,
+  type OrgEvent,
+  type QuarantinedEvent,
+} from '@gwpool/domain';
 import type { ViewCollection, ViewDoc } from '@gwpool/read-model';
 
 /** The projector's checkpoint; readers load the views as of it and follow the log from there. */
@@ -36,6 +44,8 @@ export function touchedBy(org: string, event: OrgEvent): DocKey[] {
       ];
     case 'ConsumerDetached':
       return [{ collection: 'consumers', id: event.data.consumerId }, ...poolOf(event.data.previousTarget)];
+    case 'EventVoided':
+      return [{ collection: 'orgs', id: org }];
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event ${JSON.stringify(unknown)}`);
@@ -46,7 +56,11 @@ export function touchedBy(org: string, event: OrgEvent): DocKey[] {
 function bodyOf(catalog: OrgCatalog, key: DocKey): Record<string, unknown> | undefined {
   switch (key.collection) {
     case 'orgs':
-      return { gatewayPoolsEntitled: catalog.gatewayPoolsEntitled ?? null };
+      // The quarantine goes with the org, so readers and a rebuild restore the org as degraded.
+      return {
+        gatewayPoolsEntitled: catalog.gatewayPoolsEntitled ?? null,
+        quarantined: [...catalog.quarantined.values()],
+      };
     case 'gateways': {
       const gateway = catalog.gateways.get(key.id);
       return gateway && { gatewayId: gateway.gatewayId, name: gateway.name, zone: gateway.zone };
@@ -105,6 +119,24 @@ export function docsOf(catalog: OrgCatalog, touched: Iterable<TouchedDoc>): View
 
 const optional = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+function quarantinedOf(value: unknown, org: string): QuarantinedEvent[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isRecord).flatMap((q) =>
+    typeof q['revision'] === 'number'
+      ? [
+          {
+            position: String(q['position']),
+            org,
+            streamId: String(q['streamId']),
+            revision: q['revision'],
+            type: String(q['type']),
+            error: String(q['error']),
+          },
+        ]
+      : [],
+  );
+}
+
 /** Rebuilds catalogs from a consistent snapshot of view docs. */
 export function catalogsFromDocs(docs: Iterable<ViewDoc>): Map<string, OrgCatalog> {
   const catalogs = new Map<string, OrgCatalog>();
@@ -122,6 +154,7 @@ export function catalogsFromDocs(docs: Iterable<ViewDoc>): Map<string, OrgCatalo
     switch (doc.collection) {
       case 'orgs':
         catalog.gatewayPoolsEntitled = (body['gatewayPoolsEntitled'] as boolean | null) ?? undefined;
+        for (const q of quarantinedOf(body['quarantined'], doc.org)) catalog.quarantined.set(q.revision, q);
         break;
       case 'gateways':
         catalog.gateways.set(doc.id, {

@@ -1,8 +1,8 @@
 import {
+  applyRecorded,
   causesWithinBatch,
   evolve,
   initialCatalog,
-  isOrgEventType,
   type OrgCatalog,
   type OrgEvent,
   orgStreamId,
@@ -84,16 +84,13 @@ export class OrgCatalogRepository {
     return (await this.load(org)).revision !== revision;
   }
 
-  /** The org's state as of the latest event in the log. */
+  /** The org's state as of the latest event in the log; an event that cannot be applied is quarantined, as in the views. */
   async load(org: string): Promise<OrgCatalog> {
     const state = this.cache.get(org) ?? initialCatalog(org);
     const recorded = await this.log.readStream(orgStreamId(org), { fromRevision: state.revision + 1 });
     for (const event of recorded) {
-      if (isOrgEventType(event.type)) evolve(state, { type: event.type, data: event.data } as OrgEvent, event.revision);
-      else {
-        this.logger.warn(`skipping unknown event type '${event.type}' in ${event.streamId}@${event.revision}`);
-        state.revision = event.revision;
-      }
+      const { quarantined: q } = applyRecorded(state, event);
+      if (q) this.logger.warn(`quarantined event ${q.streamId}@${q.revision} (${q.type}): ${q.error}`);
     }
     this.cache.set(org, state);
     return state;

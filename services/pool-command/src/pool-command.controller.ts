@@ -13,6 +13,7 @@ import {
   RegisterGatewayDto,
   SetEntitlementDto,
   UpdatePoolDto,
+  VoidEventDto,
 } from '@gwpool/contracts';
 import { gatewaysBehind, isHealthy, type OrgCatalog, type OrgCommand } from '@gwpool/domain';
 import { requestContext, SETTINGS } from '@gwpool/nats';
@@ -124,6 +125,14 @@ export class PoolCommandController {
     const { org, gatewayPools } = parseRequest(SetEntitlementDto, body);
     await this.run(ctx, () => ({ type: 'SetEntitlement', data: { gatewayPools } }), org);
     return { org, gatewayPools };
+  }
+
+  /** Operator repair: voids a quarantined event of the org, which is then no longer degraded by it. */
+  @MessagePattern(ADMIN_SUBJECTS.eventVoid)
+  async voidEvent(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
+    const { org, revision, reason } = parseRequest(VoidEventDto, body);
+    await this.run(ctx, () => ({ type: 'VoidEvent', data: { revision, reason } }), org);
+    return { org, revision, voided: true };
   }
 
   /** Commands are not the hot path: reading liveness from the read model keeps pool-command stateless about health. */

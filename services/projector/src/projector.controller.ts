@@ -5,6 +5,9 @@ import { MessagePattern } from '@nestjs/microservices';
 import { HealthPublisher } from './health-publisher.js';
 import { ViewWriter } from './view-writer.js';
 
+/** How many quarantined events the status lists; `count` always gives the total. */
+const LISTED_QUARANTINE = 20;
+
 @Controller()
 export class ProjectorController {
   constructor(
@@ -13,15 +16,17 @@ export class ProjectorController {
     @Inject(HealthPublisher) private readonly health: HealthPublisher,
   ) {}
 
-  /** Where the projector stands: the last event applied and the last position whose views are stored. */
+  /** Where the projector stands: the last event applied, the last position whose views are stored, the quarantine. */
   @MessagePattern(ADMIN_SUBJECTS.projectorStatus)
   status() {
+    const quarantined = this.catalog.quarantine();
     return {
       appliedPosition: this.catalog.position,
       storedPosition: this.writer.flushedPosition,
       eventsApplied: this.writer.eventsApplied,
       orgs: this.catalog.catalogs.size,
       healthUpdatesPublished: this.health.published,
+      quarantine: { count: quarantined.length, events: quarantined.slice(0, LISTED_QUARANTINE) },
     };
   }
 }

@@ -1,11 +1,22 @@
-import type { ConsumerView, GatewayView, PoolDetails, PoolSummary } from '@gwpool/contracts';
-import { DomainError, isHealthy, noHealthyGateway } from '@gwpool/domain';
+import type { ConsumerView, DegradedMarker, GatewayView, PoolDetails, PoolSummary } from '@gwpool/contracts';
+import { degradedMarker, DomainError, isHealthy, noHealthyGateway, type OrgCatalog } from '@gwpool/domain';
 import { gatewayViews, pickHealthy, poolDetails, poolSummary } from '@gwpool/live-catalog';
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { RoutingView } from './routing-view.js';
 
-export class GetPoolQuery extends Query<PoolDetails> {
+type MaybeDegraded = { degraded?: DegradedMarker };
+
+/** The org's degraded marker, only while some of its events are quarantined. */
+const degraded = (catalog: OrgCatalog): MaybeDegraded => {
+  const marker = degradedMarker(catalog);
+  return marker ? { degraded: marker } : {};
+};
+
+/** Orders by text whatever a view holds, so a sort can never throw. */
+const byText = (a: unknown, b: unknown): number => String(a).localeCompare(String(b));
+
+export class GetPoolQuery extends Query<PoolDetails & MaybeDegraded> {
   constructor(
     readonly org: string,
     readonly poolId: string,
@@ -13,12 +24,12 @@ export class GetPoolQuery extends Query<PoolDetails> {
     super();
   }
 }
-export class ListPoolsQuery extends Query<{ pools: PoolSummary[] }> {
+export class ListPoolsQuery extends Query<{ pools: PoolSummary[] } & MaybeDegraded> {
   constructor(readonly org: string) {
     super();
   }
 }
-export class PoolConsumersQuery extends Query<{ poolId: string; consumers: ConsumerView[] }> {
+export class PoolConsumersQuery extends Query<{ poolId: string; consumers: ConsumerView[] } & MaybeDegraded> {
   constructor(
     readonly org: string,
     readonly poolId: string,
@@ -26,7 +37,7 @@ export class PoolConsumersQuery extends Query<{ poolId: string; consumers: Consu
     super();
   }
 }
-export class ListGatewaysQuery extends Query<{ gateways: GatewayView[] }> {
+export class ListGatewaysQuery extends Query<{ gateways: GatewayView[] } & MaybeDegraded> {
   constructor(readonly org: string) {
     super();
   }
@@ -51,9 +62,9 @@ export class ResolveRouteQuery extends Query<{ consumerId: string; poolId?: stri
 @QueryHandler(GetPoolQuery)
 export class GetPoolHandler implements IQueryHandler<GetPoolQuery> {
   constructor(@Inject(RoutingView) private readonly view: RoutingView) {}
-  async execute({ org, poolId }: GetPoolQuery): Promise<PoolDetails> {
+  async execute({ org, poolId }: GetPoolQuery): Promise<PoolDetails & MaybeDegraded> {
     const { catalog, pool } = this.view.pool(org, poolId);
-    return poolDetails(catalog, pool, this.view.lookup(org), Date.now(), this.view.ttlMs);
+    return { ...poolDetails(catalog, pool, this.view.lookup(org), Date.now(), this.view.ttlMs), ...degraded(catalog) };
   }
 }
 
@@ -66,8 +77,8 @@ export class ListPoolsHandler implements IQueryHandler<ListPoolsQuery> {
     const lookup = this.view.lookup(org);
     const pools = [...catalog.pools.values()]
       .map((pool) => poolSummary(pool, lookup, now, this.view.ttlMs))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    return { pools };
+      .sort((a, b) => byText(a.name, b.name));
+    return { pools, ...degraded(catalog) };
   }
 }
 
@@ -75,10 +86,11 @@ export class ListPoolsHandler implements IQueryHandler<ListPoolsQuery> {
 export class PoolConsumersHandler implements IQueryHandler<PoolConsumersQuery> {
   constructor(@Inject(RoutingView) private readonly view: RoutingView) {}
   async execute({ org, poolId }: PoolConsumersQuery) {
-    const { pool } = this.view.pool(org, poolId);
+    const { catalog, pool } = this.view.pool(org, poolId);
     return {
       poolId,
       consumers: [...pool.consumers].map(([consumerId, consumerType]) => ({ consumerId, consumerType })),
+      ...degraded(catalog),
     };
   }
 }
@@ -87,8 +99,9 @@ export class PoolConsumersHandler implements IQueryHandler<PoolConsumersQuery> {
 export class ListGatewaysHandler implements IQueryHandler<ListGatewaysQuery> {
   constructor(@Inject(RoutingView) private readonly view: RoutingView) {}
   async execute({ org }: ListGatewaysQuery) {
-    const gateways = gatewayViews(this.view.org(org), this.view.lookup(org), Date.now(), this.view.ttlMs);
-    return { gateways: gateways.sort((a, b) => a.gatewayId.localeCompare(b.gatewayId)) };
+    const catalog = this.view.org(org);
+    const gateways = gatewayViews(catalog, this.view.lookup(org), Date.now(), this.view.ttlMs);
+    return { gateways: gateways.sort((a, b) => byText(a.gatewayId, b.gatewayId)), ...degraded(catalog) };
   }
 }
 
