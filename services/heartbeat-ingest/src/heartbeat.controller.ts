@@ -4,7 +4,9 @@ import {
   HeartbeatDto,
   parseHeartbeatSubject,
   parseRequest,
+  RequestValidationError,
 } from '@gwpool/contracts';
+import { clip, WIRE_LIMITS } from '@gwpool/nats';
 import { LiveCatalog } from '@gwpool/live-catalog';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
@@ -40,21 +42,22 @@ export class HeartbeatController {
     try {
       dto = parseRequest(HeartbeatDto, body);
     } catch (error) {
-      return this.drop(
-        'invalid',
-        `heartbeat of '${target.gatewayId}' in org '${target.org}': ${(error as Error).message}`,
-      );
+      // Only the validation message goes back; anything else is a bug, logged here and never shown.
+      if (!(error instanceof RequestValidationError)) this.logger.error(`could not read a heartbeat: ${String(error)}`);
+      const why = error instanceof RequestValidationError ? error.message : 'the heartbeat could not be read';
+      return this.drop('invalid', `heartbeat of '${target.gatewayId}' in org '${target.org}': ${why}`);
     }
     if (!this.catalog.get(target.org)?.gateways.has(target.gatewayId)) {
       return this.drop('unregistered', `gateway '${target.gatewayId}' is not registered in org '${target.org}'`);
     }
-    this.counts.accepted += 1;
-    this.recorder.record({
+    const kept = this.recorder.record({
       ...target,
       at: receivedAt,
       check: dto.check,
       ...(dto.detail ? { detail: dto.detail } : {}),
     });
+    if (!kept) return this.drop('invalid', `heartbeat of '${target.gatewayId}' in org '${target.org}' is not valid`);
+    this.counts.accepted += 1;
     return { accepted: true };
   }
 
@@ -64,7 +67,8 @@ export class HeartbeatController {
   }
 
   /** Never throws: an error escaping an event handler has no caller to go to. */
-  private drop(reason: DropReason, message: string) {
+  private drop(reason: DropReason, text: string) {
+    const message = clip(text, WIRE_LIMITS.messageChars);
     this.counts[reason] += 1;
     const now = Date.now();
     if (now - this.lastDropLog >= LOG_EVERY_MS) {
