@@ -25,7 +25,7 @@ function refusal(run: () => unknown): RequestValidationError {
   throw new Error('expected a VALIDATION_FAILED refusal, but the request was accepted');
 }
 
-const fieldsOf = (error: RequestValidationError) => (error.details).fields;
+const fieldsOf = (error: RequestValidationError) => error.details.fields;
 
 describe('request validation', () => {
   describe('pool.create', () => {

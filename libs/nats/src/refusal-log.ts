@@ -31,7 +31,7 @@ export class RefusalLog {
     this.timer = undefined;
     if (this.count === 0) return;
     this.logger.warn(
-      `refused ${this.count} ${this.what} in the last ${this.windowMs / 1000} s; latest: ${clip(this.latest.replace(/\s+/g, ' '), 200)}`,
+      `refused ${this.count} ${this.what}${this.count === 1 ? '' : 's'} in the last ${this.windowMs / 1000} s; latest: ${clip(this.latest.replace(/\s+/g, ' '), 200)}`,
     );
     this.count = 0;
   }

@@ -8,7 +8,7 @@ import { boundWireError } from './bounded-wire-error.js';
 import { RefusalLog } from './refusal-log.js';
 
 const logger = new Logger('WireExceptionFilter');
-const refusals = new RefusalLog('invalid requests');
+const refusals = new RefusalLog('invalid request');
 
 function translate(error: unknown): WireError {
   if (error instanceof RequestValidationError) {
