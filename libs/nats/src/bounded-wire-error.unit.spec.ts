@@ -57,7 +57,10 @@ describe('bounded error replies', () => {
 
   it('keeps a __proto__ field as a plain field of the reply', () => {
     const bounded = toWireError(
-      new RequestValidationError('invalid request', JSON.parse('{"__proto__":"property __proto__ should not exist"}')),
+      new RequestValidationError(
+        'invalid request',
+        JSON.parse('{"__proto__":"property __proto__ should not exist"}') as Record<string, string>,
+      ),
     );
 
     expect(JSON.stringify(bounded.details)).toBe('{"fields":{"__proto__":"property __proto__ should not exist"}}');
