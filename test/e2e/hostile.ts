@@ -54,13 +54,31 @@ export async function rawRequest(
 
 /** Every event in the log, whatever its stream: counted straight from PostgreSQL. */
 export async function eventCount(stack: TestStack): Promise<number> {
-  const client = new pg.Client({ connectionString: stack.env.EVENT_STORE_URL });
-  await client.connect();
+  const counter = await LogCounter.open(stack);
   try {
-    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM gwpool_log.events');
-    return Number(rows[0]?.n);
+    return await counter.count();
   } finally {
-    await client.end();
+    await counter.close();
+  }
+}
+
+/** One connection kept open for many counts. */
+export class LogCounter {
+  private constructor(private readonly client: pg.Client) {}
+
+  static async open(stack: TestStack): Promise<LogCounter> {
+    const client = new pg.Client({ connectionString: stack.env.EVENT_STORE_URL });
+    await client.connect();
+    return new LogCounter(client);
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await this.client.query<{ n: string }>('SELECT count(*) AS n FROM gwpool_log.events');
+    return Number(rows[0]?.n);
+  }
+
+  close(): Promise<void> {
+    return this.client.end();
   }
 }
 

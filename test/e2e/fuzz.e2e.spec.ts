@@ -1,0 +1,118 @@
+import { jest } from '@jest/globals';
+import { eventually, TestStack } from '@gwpool/testing';
+import fc from 'fast-check';
+import { heartbeat, poolWith, registerGateways } from './fleet.js';
+import {
+  ADMIN_COMMANDS,
+  DOCUMENTED_REFUSALS,
+  LogCounter,
+  rawRequest,
+  requestSubjects,
+  validCommandStillReachesViews,
+} from './hostile.js';
+
+jest.setTimeout(180_000);
+
+const ORG = 'fuzz';
+const FIELDS = ['gatewayId', 'poolId', 'consumerId', 'consumerType', 'name', 'zone', 'description', 'check', 'detail'];
+const MORE_FIELDS = ['sentAt', 'org', 'gatewayPools', 'revision', 'reason'];
+const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', '__defineGetter__'];
+
+/** Any JSON value, wrong types for every field included, nested a few levels deep. */
+const { value: anyValue } = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.constantFrom('', 'gw-1', 'edge-eu', 'passed', 'failed', 'pam', 'bad id!', 'x'.repeat(65), '\u0000\u001f\r\n'),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 8 }), tie('value'), { maxKeys: 3 }),
+  ),
+}));
+
+const anyKey = fc.oneof(
+  fc.constantFrom(...FIELDS, ...MORE_FIELDS),
+  fc.constantFrom(...PROTOTYPE_KEYS),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+);
+
+/** Bodies as raw text, so that `__proto__` arrives as a key and nothing is normalised on the way. */
+const anyBody = fc.oneof(
+  { weight: 6, arbitrary: fc.array(fc.tuple(anyKey, anyValue), { maxLength: 6 }).map(objectText) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 5000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 60_000, max: 70_000 }).map((n) => JSON.stringify({ name: 'n'.repeat(n) })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 1, max: 3000 })
+      .map((n) => objectText(Array.from({ length: n }, (_, i) => [`k${i}`, i]))),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('', 'null', '[]', '"x"', '7', '{"__proto__":null}', '{"__proto__":{"check":"bogus"}}'),
+  },
+);
+
+function objectText(entries: readonly (readonly [string, unknown])[]): string {
+  return `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}`).join(',')}}`;
+}
+
+describe('a fuzzed flood over every subject', () => {
+  let stack: TestStack;
+  let counter: LogCounter;
+
+  beforeAll(async () => {
+    stack = await TestStack.start();
+    counter = await LogCounter.open(stack);
+    await registerGateways(stack.client, ORG, ['gw-1', 'gw-2']);
+    await poolWith(stack.client, ORG, 'edge-eu', ['gw-1']);
+  });
+  afterAll(async () => {
+    await counter?.close();
+    await stack?.stop();
+  });
+
+  const subjects = [
+    ...requestSubjects(ORG),
+    ...ADMIN_COMMANDS,
+    'gwpool.v1.admin.projector.status',
+    'gwpool.v1.admin.heartbeat-ingest.stats',
+    heartbeat(ORG, 'gw-1'),
+  ];
+
+  it('answers every request within a second with a documented code and stores nothing it refused', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...subjects), anyBody, async (subject, body) => {
+        const before = await counter.count();
+        const reply = await rawRequest(stack, subject, body, 1000);
+        if (reply.error) {
+          expect(DOCUMENTED_REFUSALS).toContain(reply.error.code);
+          expect(reply.bytes).toBeLessThan(4096);
+          expect(await counter.count()).toBe(before);
+        } else if (subject.includes('.heartbeat.')) {
+          expect(reply.body['accepted'] === true || reply.body['reason'] === 'invalid').toBe(true);
+        }
+      }),
+      { seed: 20_260_108, numRuns: 1000, endOnFailure: true },
+    );
+  });
+
+  it('leaves every service alive and the views advancing', async () => {
+    expect(stack.processes.every((p) => p.running)).toBe(true);
+    await validCommandStillReachesViews(stack);
+    const status = await eventually(
+      () => stack.client.ok<Record<string, unknown>>('gwpool.v1.admin.projector.status', {}),
+      (s) => s['storedPosition'] === s['appliedPosition'],
+      { label: 'the projector caught up' },
+    );
+    expect(status['quarantine']).toEqual({ count: 0, events: [] });
+    expect(stack.logs()).not.toMatch(/^\s+at /m);
+  });
+});
