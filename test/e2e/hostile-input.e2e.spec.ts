@@ -87,6 +87,17 @@ describe('hostile input never corrupts the log or stops the views', () => {
     expect(error?.message).toBe('invalid request: property __proto__ should not exist');
   });
 
+  it('refuses free text the log cannot store instead of failing with INTERNAL', async () => {
+    for (const payload of [
+      '{"gatewayId":"gw-9","name":"a\\u0000b"}',
+      '{"gatewayId":"gw-9","name":"a\\ud800b"}',
+      '{"gatewayId":"gw-9","name":"\\udc00"}',
+    ]) {
+      const error = expectRefused(await send(cmd(org, 'gateway.register'), payload));
+      expect(error?.details).toEqual({ fields: { name: 'name must not contain a NUL character or a lone surrogate' } });
+    }
+  });
+
   it('refuses a body with a 1 MB key before parsing it, with a short reply', async () => {
     const body = `{"${'k'.repeat(1_000_000)}":1}`;
     for (const subject of [cmd(org, 'pool.create'), query(org, 'pool.list')]) {

@@ -1,4 +1,11 @@
-import { CONSUMER_TYPES, type ConsumerTarget, type ConsumerType, SLUG_PATTERN, TOKEN_PATTERN } from '@gwpool/domain';
+import {
+  CONSUMER_TYPES,
+  type ConsumerTarget,
+  type ConsumerType,
+  isStorableText,
+  SLUG_PATTERN,
+  TOKEN_PATTERN,
+} from '@gwpool/domain';
 import {
   IsBoolean,
   IsDefined,
@@ -11,6 +18,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
 } from 'class-validator';
 import { RequestValidationError } from './request-validation-error.js';
@@ -23,10 +31,20 @@ const Required = () => IsDefined({ message: '$property is required' });
 // Unlike IsOptional, a null is checked (and refused) rather than let through as a value.
 const IsOptional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
+/** Free text must be storable: PostgreSQL refuses a NUL character or a lone surrogate, which would fail the write. */
+const Storable = () =>
+  ValidateBy({
+    name: 'storableText',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || isStorableText(value),
+      defaultMessage: () => '$property must not contain a NUL character or a lone surrogate',
+    },
+  });
+
 // Decorators run from the last to the first: the type check comes last so it is reported first.
 export class RegisterGatewayDto {
   @Required() @Token() @IsString() gatewayId!: string;
-  @IsOptional() @MaxLength(128) @IsString() name?: string;
+  @IsOptional() @Storable() @MaxLength(128) @IsString() name?: string;
   @IsOptional() @Token() @IsString() zone?: string;
 }
 
@@ -36,14 +54,14 @@ export class GatewayRefDto {
 
 export class CreatePoolDto {
   @Required() @Matches(SLUG_PATTERN, { message: `$property ${SLUG_MESSAGE}` }) @IsString() name!: string;
-  @IsOptional() @MaxLength(256) @IsString() description?: string;
+  @IsOptional() @Storable() @MaxLength(256) @IsString() description?: string;
 }
 
 export class UpdatePoolDto {
   @Required() @Token() @IsString() poolId!: string;
   @IsOptional() @Matches(SLUG_PATTERN, { message: `$property ${SLUG_MESSAGE}` }) @IsString() name?: string;
   /** An empty string clears the description. */
-  @IsOptional() @MaxLength(256) @IsString() description?: string;
+  @IsOptional() @Storable() @MaxLength(256) @IsString() description?: string;
 }
 
 /**
@@ -114,7 +132,7 @@ export class EmptyDto {}
 export class HeartbeatDto {
   @Required() @IsIn(['passed', 'failed'], { message: '$property must be "passed" or "failed"' }) check!:
     'passed' | 'failed';
-  @IsOptional() @MaxLength(1024) @IsString() detail?: string;
+  @IsOptional() @Storable() @MaxLength(1024) @IsString() detail?: string;
   @IsOptional() @IsISO8601() sentAt?: string;
 }
 
@@ -132,6 +150,7 @@ export class VoidEventDto {
   @IsInt({ message: '$property must be a whole number from 0' })
   revision!: number;
   @Required()
+  @Storable()
   @MaxLength(256)
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()

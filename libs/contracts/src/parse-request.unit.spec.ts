@@ -118,6 +118,15 @@ describe('parsing hostile request bodies', () => {
     }
   });
 
+  it('refuses free text that PostgreSQL could not store: a NUL character or a lone surrogate', () => {
+    for (const name of ['a\u0000b', 'a\ud800b', '\udc00']) {
+      expect(refused(() => parseRequest(RegisterGatewayDto, { gatewayId: 'gw-1', name })).fields).toEqual({
+        name: 'name must not contain a NUL character or a lone surrogate',
+      });
+    }
+    expect(parseRequest(RegisterGatewayDto, { gatewayId: 'gw-1', name: 'Zürich 🏔' }).name).toBe('Zürich 🏔');
+  });
+
   it('refuses a body over the size limit, giving the size and the limit', () => {
     const error = refused(() => parseRequest(CreatePoolDto, new OversizedBody(MAX_BODY_BYTES + 1)));
 
@@ -175,7 +184,7 @@ const hostileBody = fc
 
 /** PoolRefDto without its hot path, so every body goes through full validation. */
 class FullyCheckedPoolRef extends PoolRefDto {
-  static override fastParse = undefined;
+  static override fastParse = (): undefined => undefined;
 }
 
 describe('parsing, for any body', () => {

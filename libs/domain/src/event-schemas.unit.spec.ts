@@ -61,6 +61,8 @@ describe('event schemas', () => {
     ['a fractional voided revision', 'EventVoided', { revision: 1.5, reason: 'r' }, 'whole number'],
     ['data that is not an object', 'PoolDeleted', 'p1', 'data must be an object'],
     ['data that is null', 'PoolDeleted', null, 'data must be an object'],
+    ['a gateway name with a NUL character', 'GatewayRegistered', { gatewayId: 'g', name: 'a\u0000' }, 'NUL'],
+    ['a description with a lone surrogate', 'PoolCreated', { poolId: 'p', name: 'a', description: '\ud800' }, 'NUL'],
   ])('refuses %s', (_label, type, data, fragment) => {
     expect(eventSchemaError(type, data)).toContain(fragment);
   });

@@ -11,3 +11,8 @@ export const ORG_STREAM_PREFIX = 'gwpool-org-';
 export const orgStreamId = (org: string): string => `${ORG_STREAM_PREFIX}${org}`;
 export const orgFromStreamId = (streamId: string): string | undefined =>
   streamId.startsWith(ORG_STREAM_PREFIX) ? streamId.slice(ORG_STREAM_PREFIX.length) : undefined;
+
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Free text the stores can hold: no NUL character and no lone surrogate, which PostgreSQL's text and jsonb refuse. */
+export const isStorableText = (value: string): boolean => !UNSTORABLE.test(value);

@@ -1,4 +1,4 @@
-import { isSlug, isToken } from './identifiers.js';
+import { isSlug, isStorableText, isToken } from './identifiers.js';
 
 /**
  * Strict checks of plain data (commands, events) that may have come from anywhere: exact types, no coercion,
@@ -28,9 +28,9 @@ export const slug: Rule = (v) =>
 export const text =
   (min: number, max: number): Rule =>
   (v) =>
-    typeof v === 'string' && v.length >= min && v.length <= max
+    typeof v === 'string' && v.length >= min && v.length <= max && isStorableText(v)
       ? undefined
-      : `must be a string of ${min} to ${max} characters`;
+      : `must be a string of ${min} to ${max} characters, with no NUL character or lone surrogate`;
 
 export const bool: Rule = (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean');
 

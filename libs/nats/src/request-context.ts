@@ -18,10 +18,15 @@ export interface RequestContext {
 }
 
 const MAX_HEADER = 256;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/g;
 
+/** Trimmed, cut to MAX_HEADER without splitting a character, and free of control characters, so it can be stored. */
 function header(h: MsgHdrs | undefined, name: string): string | undefined {
-  const value = h?.get(name)?.trim();
-  return value ? value.slice(0, MAX_HEADER) : undefined;
+  const value = h?.get(name)?.replace(CONTROL, ' ').trim();
+  if (!value) return undefined;
+  const cut = value.slice(0, MAX_HEADER);
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 /** `explicitOrg` serves subjects that carry the org in the body (operator commands). */
