@@ -24,6 +24,7 @@ const { value: anyValue } = fc.letrec<{ value: unknown }>((tie) => ({
     { depthSize: 'small', withCrossShrink: true },
     fc.string({ unit: 'binary', maxLength: 40 }),
     fc.constantFrom('', 'gw-1', 'edge-eu', 'passed', 'failed', 'pam', 'bad id!', 'x'.repeat(65), '\u0000\u001f\r\n'),
+    fc.constantFrom('a\u0000b', '\ud800', 'x\udc00', 'é🏔', 'x'.repeat(1025), 7.5, -1, 2 ** 53),
     fc.integer(),
     fc.double(),
     fc.boolean(),
@@ -60,6 +61,36 @@ const anyBody = fc.oneof(
   },
 );
 
+/** A valid body per subject, which the fuzzer breaks one field at a time (wrong type, prototype key, extra key). */
+const TEMPLATES: Record<string, Record<string, unknown>> = {
+  [`gwpool.v1.${ORG}.cmd.gateway.register`]: { gatewayId: 'gw-f', name: 'Fuzz', zone: 'z1' },
+  [`gwpool.v1.${ORG}.cmd.pool.create`]: { name: 'fz', description: 'fuzzed' },
+  [`gwpool.v1.${ORG}.cmd.pool.update`]: { poolId: 'p-1', name: 'fz2', description: 'd' },
+  [`gwpool.v1.${ORG}.cmd.pool.member.add`]: { poolId: 'p-1', gatewayId: 'gw-1' },
+  [`gwpool.v1.${ORG}.cmd.consumer.attach`]: { consumerId: 'c-1', consumerType: 'pam', gatewayId: 'gw-1' },
+  [`gwpool.v1.${ORG}.cmd.consumer.detach`]: { consumerId: 'c-1' },
+  [`gwpool.v1.${ORG}.query.route.pick`]: { poolId: 'p-1' },
+  [`gwpool.v1.${ORG}.query.route.resolve`]: { consumerId: 'c-1' },
+  'gwpool.v1.admin.entitlement.set': { org: ORG, gatewayPools: true },
+  'gwpool.v1.admin.event.void': { org: ORG, revision: 0, reason: 'fuzz' },
+  [`gwpool.v1.${ORG}.heartbeat.gw-1`]: { check: 'passed', detail: 'ok', sentAt: '2026-01-01T00:00:00Z' },
+};
+
+const brokenTemplate = fc
+  .constantFrom(...Object.keys(TEMPLATES))
+  .chain((subject) =>
+    fc.tuple(
+      fc.constant(subject),
+      fc.constantFrom(...Object.keys(TEMPLATES[subject] ?? {}), ...PROTOTYPE_KEYS, 'extra'),
+      anyValue,
+      fc.boolean(),
+    ),
+  )
+  .map(([subject, field, value, drop]): [string, string] => {
+    const entries = Object.entries(TEMPLATES[subject] ?? {}).filter(([key]) => key !== field);
+    return [subject, objectText(drop ? entries : [...entries, [field, value]])];
+  });
+
 function objectText(entries: readonly (readonly [string, unknown])[]): string {
   return `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}`).join(',')}}`;
 }
@@ -89,17 +120,20 @@ describe('a fuzzed flood over every subject', () => {
 
   it('answers every request within a second with a documented code and stores nothing it refused', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...subjects), anyBody, async (subject, body) => {
-        const before = await counter.count();
-        const reply = await rawRequest(stack, subject, body, 1000);
-        if (reply.error) {
-          expect(DOCUMENTED_REFUSALS).toContain(reply.error.code);
-          expect(reply.bytes).toBeLessThan(4096);
-          expect(await counter.count()).toBe(before);
-        } else if (subject.includes('.heartbeat.')) {
-          expect(reply.body['accepted'] === true || reply.body['reason'] === 'invalid').toBe(true);
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.tuple(fc.constantFrom(...subjects), anyBody), brokenTemplate),
+        async ([subject, body]) => {
+          const before = await counter.count();
+          const reply = await rawRequest(stack, subject, body, 1000);
+          if (reply.error) {
+            expect(DOCUMENTED_REFUSALS).toContain(reply.error.code);
+            expect(reply.bytes).toBeLessThan(4096);
+            expect(await counter.count()).toBe(before);
+          } else if (subject.includes('.heartbeat.')) {
+            expect(reply.body['accepted'] === true || reply.body['reason'] === 'invalid').toBe(true);
+          }
+        },
+      ),
       { seed: 20_260_108, numRuns: 1000, endOnFailure: true },
     );
   });
