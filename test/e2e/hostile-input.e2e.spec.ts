@@ -12,10 +12,18 @@ import {
 
 jest.setTimeout(120_000);
 
+let stack: TestStack;
+let startedAt: number;
+
+beforeAll(async () => {
+  stack = await TestStack.start();
+  startedAt = Date.now();
+});
+afterAll(() => stack?.stop());
+
 /** Each body quoted in the issue, sent as raw JSON so that `__proto__` arrives as a key. */
 describe('hostile input never corrupts the log or stops the views', () => {
   const org = 'acme';
-  let stack: TestStack;
   let poolId: string;
   let before: number;
 
@@ -31,11 +39,9 @@ describe('hostile input never corrupts the log or stops the views', () => {
   };
 
   beforeAll(async () => {
-    stack = await TestStack.start();
     await registerGateways(stack.client, org, ['gw-1', 'gw-2']);
     poolId = await poolWith(stack.client, org, 'edge-eu', ['gw-1']);
   });
-  afterAll(() => stack?.stop());
 
   beforeEach(async () => {
     before = await eventCount(stack);
@@ -134,16 +140,13 @@ describe('hostile input never corrupts the log or stops the views', () => {
 });
 
 describe('hostile heartbeats never fake health', () => {
-  const org = 'acme';
-  let stack: TestStack;
+  const org = 'beat';
   let poolId: string;
 
   beforeAll(async () => {
-    stack = await TestStack.start();
     await registerGateways(stack.client, org, ['gw-1']);
     poolId = await poolWith(stack.client, org, 'edge-eu', ['gw-1']);
   });
-  afterAll(() => stack?.stop());
 
   const member = async () =>
     (await stack.client.ok<{ members: Record<string, unknown>[] }>(query(org, 'pool.get'), { poolId })).members[0];
@@ -173,7 +176,7 @@ describe('hostile heartbeats never fake health', () => {
     ]) {
       const reply = await rawRequest(stack, heartbeat(org, 'gw-1'), payload);
       expect(reply.body).toEqual({ accepted: false, reason: 'invalid', message: expect.any(String) });
-      expect(reply.body['message']).toMatch(/^heartbeat of 'gw-1' in org 'acme': (invalid request|request body is)/);
+      expect(reply.body['message']).toMatch(/^heartbeat of 'gw-1' in org 'beat': (invalid request|request body is)/);
       expect(reply.headers?.get('Nats-Service-Error-Code')).toBeUndefined();
     }
     // Past two flushes of heartbeat-ingest: a bogus heartbeat would have reached the views by now.
@@ -198,6 +201,8 @@ describe('hostile heartbeats never fake health', () => {
     expect(logs).not.toMatch(/^\s+at /m);
     expect(logs).not.toContain('INTERNAL');
     expect(logs).not.toContain('max_payload');
-    expect(logs.match(/RefusedRequests/g)?.length ?? 0).toBeLessThanOrEqual(2);
+    // Hundreds of refusals so far, yet at most one summary line per service and 10 s window.
+    const windows = Math.ceil((Date.now() - startedAt) / 10_000) + 1;
+    expect(logs.match(/RefusedRequests/g)?.length ?? 0).toBeLessThanOrEqual(stack.processes.length * windows);
   });
 });
