@@ -131,6 +131,16 @@ describe('hostile input never corrupts the log or stops the views', () => {
     }
   });
 
+  it('refuses a body nested as deep as 64 KiB allows', async () => {
+    const deep = `{"poolId":${'['.repeat(30_000)}${']'.repeat(30_000)}}`;
+    for (const subject of [cmd(org, 'pool.delete'), query(org, 'route.pick'), query(org, 'pool.get')]) {
+      expect(expectRefused(await send(subject, deep))?.details).toEqual({
+        fields: { poolId: 'poolId must be a string' },
+      });
+    }
+    expectRefused(await send(cmd(org, 'pool.create'), '['.repeat(32_768) + ']'.repeat(32_768)));
+  });
+
   it('keeps the list queries of the org working', async () => {
     expect((await send(query(org, 'pool.list'), '{}')).body).toMatchObject({ pools: [{ poolId, name: 'edge-eu' }] });
     expect((await send(query(org, 'gateway.list'), '')).body).toMatchObject({
