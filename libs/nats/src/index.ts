@@ -1,3 +1,4 @@
+export * from './cached-route.server.js';
 export * from './microservice.js';
 export * from './plain-json.deserializer.js';
 export * from './plain-json.serializer.js';

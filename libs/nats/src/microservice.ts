@@ -2,7 +2,8 @@ import { loadSettings, type Settings } from '@gwpool/config';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type CustomStrategy, ServerNats } from '@nestjs/microservices';
+import type { CustomStrategy } from '@nestjs/microservices';
+import { CachedRouteServerNats } from './cached-route.server.js';
 import { PlainJsonDeserializer } from './plain-json.deserializer.js';
 import { PlainJsonSerializer } from './plain-json.serializer.js';
 import { WireExceptionFilter } from './wire-exception.filter.js';
@@ -16,26 +17,6 @@ export const connectNats = (url: string, name: string): Promise<NatsConnection> 
 
 const logLevels = (): LogLevel[] =>
   process.env['LOG_LEVEL'] === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn', 'log'];
-
-const MAX_CACHED_ROUTES = 1_000;
-
-/**
- * ServerNats resolves every message's handler by first trying JSON.parse on the subscription's subject,
- * which throws for a plain subject: a fresh exception per message was the largest cost on the route.pick path.
- * Subscription patterns are few and fixed, so each is resolved once.
- */
-export class CachedRouteServerNats extends ServerNats {
-  private readonly routes = new Map<string, string>();
-
-  protected override getRouteFromPattern(pattern: string): string {
-    let route = this.routes.get(pattern);
-    if (route === undefined) {
-      route = super.getRouteFromPattern(pattern);
-      if (this.routes.size < MAX_CACHED_ROUTES) this.routes.set(pattern, route);
-    }
-    return route;
-  }
-}
 
 /**
  * Starts a Nest microservice on the NATS transport with plain-JSON framing and wire errors.
