@@ -7,3 +7,5 @@ export * from './wire-exception.filter.js';
 export * from './shutdown.js';
 export * from './bounded-wire-error.js';
 export * from './refusal-log.js';
+export * from './endpoint-meter.js';
+export * from './nats-service.server.js';

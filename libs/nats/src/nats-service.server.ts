@@ -1,0 +1,97 @@
+import { API } from '@gwpool/contracts';
+import { type Service, type ServiceMsg, Svcm } from '@nats-io/services';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { NatsOptions } from '@nestjs/microservices';
+import { CachedRouteServerNats } from './cached-route.server.js';
+import { attachMeter, EndpointMeter, MeteredMsg } from './endpoint-meter.js';
+
+/** How a service names itself on `$SRV.PING`, `$SRV.INFO` and `$SRV.STATS`. */
+export interface ServiceIdentity {
+  name: string;
+  version: string;
+  description?: string;
+  /** String values only, as the protocol says; `pid` lets a launcher wait for the very process it started. */
+  metadata?: Record<string, string>;
+}
+
+/** `gwpool.v1.*.query.route.pick` → `query-route-pick`: the subject's fixed tokens after the API prefix. */
+export function endpointName(subject: string): string {
+  const rest = subject.startsWith(`${API}.`) ? subject.slice(API.length + 1) : subject;
+  const name = rest
+    .split('.')
+    .filter((token) => token !== '*' && token !== '>')
+    .join('-')
+    .replace(/[^-\w]/g, '_');
+  return name || 'root';
+}
+
+/**
+ * A Nest NATS server that is also a NATS micro-service (`@nats-io/services`): each message pattern is an endpoint of
+ * the service, on the same subject and queue group, instead of a bare subscription. `$SRV.PING`, `$SRV.INFO` and
+ * `$SRV.STATS` then list the service, its endpoints and their counts, and a probe can ask for one instance.
+ * The service appears only once every endpoint is subscribed, which is after the composition root has loaded what
+ * the handlers answer from; the `$SRV` subscriptions go out on the same connection just before the endpoints', so a
+ * PING reply means the endpoints are in place too.
+ */
+export class NatsServiceServer extends CachedRouteServerNats {
+  private readonly queue: string;
+  private service?: Service;
+
+  constructor(
+    options: Required<NatsOptions>['options'],
+    private readonly identity: ServiceIdentity,
+  ) {
+    super(options);
+    this.queue = options.queue ?? '';
+  }
+
+  /** Replaces ServerNats' bare subscriptions (bindEvents) with the service's endpoints. */
+  override start(callback: (err?: unknown) => void): void {
+    this.register(this.unwrap<NatsConnection>()).then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  /** The registered service: its id, info and stats. */
+  get registered(): Service | undefined {
+    return this.service;
+  }
+
+  private async register(nc: NatsConnection): Promise<void> {
+    const service = await new Svcm(nc).add({ ...this.identity, queue: this.queue });
+    const names = new Set<string>();
+    for (const [subject, handler] of this.messageHandlers) {
+      const queue = (handler.extras?.['queue'] as string | undefined) ?? this.queue;
+      let name = endpointName(subject);
+      for (let n = 2; names.has(name); n += 1) name = `${endpointName(subject)}-${n}`;
+      names.add(name);
+      const meter = new EndpointMeter(name, subject, queue);
+      service.addEndpoint(name, {
+        subject,
+        queue,
+        handler: (error, msg) => this.serve(subject, meter, error, msg),
+      });
+      attachMeter(service, meter);
+    }
+    this.service = service;
+    await nc.flush();
+  }
+
+  private serve(subject: string, meter: EndpointMeter, error: Error | null, msg: ServiceMsg): void {
+    // A subscription error (a permission refused): the library stops the service; say why.
+    if (error) {
+      this.logger.error(`endpoint ${subject}: ${error.message}`);
+      return;
+    }
+    const metered = new MeteredMsg(msg, meter);
+    this.handleMessage(subject, metered).then(
+      // A request is counted when its reply goes out; an event (no reply subject) when its handler is done.
+      () => (metered.reply ? undefined : metered.done()),
+      (failure: unknown) => {
+        metered.done(failure instanceof Error ? failure.message : String(failure));
+        this.logger.error(failure);
+      },
+    );
+  }
+}
