@@ -16,10 +16,12 @@ const depConstraints = [
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
   { sourceTag: 'type:port', onlyDependOnLibsWithTags: core, bannedExternalImports: drivers },
   { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing'] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing', 'type:tooling'] },
   // No service tag here: services talk over NATS, never through imports (Nx also refuses imports of applications).
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing'] },
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing', 'type:tooling'] },
+  // Launching servers and services from dist/: for the test harness, the benchmark and the npm scripts only.
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling'] },
 ];
 
 const pure = 'The domain is pure: frameworks, drivers and I/O belong in adapters and services.';

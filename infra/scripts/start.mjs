@@ -1,60 +1,37 @@
 // npm start: the local stack. Starts nats-server and PostgreSQL under .data/ (unless NATS_URL, EVENT_STORE_URL and
 // READ_MODEL_URL point at running ones), the four services from dist/, and a demo fleet. Ctrl-C stops it all.
-import { spawn, spawnSync } from 'node:child_process';
+// Node builtins only until the build: the launcher (servers, service processes, the readiness probe) comes from dist/.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { ensureInstalled } from './install.mjs';
-import { preferredPort, startNats, startPostgres } from './servers.mjs';
 import { repoRoot } from './swc-options.mjs';
 
-const SERVICES = ['projector', 'pool-command', 'heartbeat-ingest', 'routing-query'];
-const PROBES = {
-  projector: { subject: 'gwpool.v1.admin.projector.status', accept: (r) => 'eventsApplied' in r },
-  // An invalid create is refused without touching any state, and only pool-command answers it.
-  'pool-command': { subject: 'gwpool.v1.readiness.cmd.pool.create', accept: (r) => 'error' in r },
-  'heartbeat-ingest': { subject: 'gwpool.v1.admin.heartbeat-ingest.stats', accept: (r) => 'accepted' in r },
-  'routing-query': { subject: 'gwpool.v1.readiness.query.gateway.list', accept: (r) => 'gateways' in r },
-};
 const CONNECTION_VARS = ['NATS_URL', 'EVENT_STORE_URL', 'READ_MODEL_URL'];
 const READY_TIMEOUT_MS = 60_000;
-const width = Math.max(...SERVICES.map((s) => s.length));
 
+/** dist/libs/launcher, once built. */
+let launcher;
 const servers = [];
 let serversStarting;
-const children = new Map();
+const services = new Map();
 let demo;
 let stopping = false;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let width = 0;
 
 function fail(message) {
   console.error(`\n${message}`);
   return shutdown(1);
 }
 
-// Children run in process groups of their own so that Ctrl-C reaches only us and we stop them in order:
-// demo fleet, services, then servers. Should we die abruptly, nothing of ours may stay behind.
-process.on('exit', () => {
-  for (const child of [demo?.child, ...[...children.values()].map((c) => c.child)]) {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-});
-
-async function stopChild(proc, signal, graceMs) {
-  const { child, exited } = proc;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Never resolves: it ends the process. */
+/** Never resolves: it ends the process. Children run in process groups of their own, so Ctrl-C reaches only us and
+ * we stop them in order: demo fleet, services, then servers. Should we die abruptly, the launcher kills what is left. */
 async function shutdown(code) {
   if (stopping) return new Promise(() => {});
   stopping = true;
-  if (demo) await stopChild(demo, 'SIGINT', 5000);
-  await Promise.all([...children.values()].map((proc) => stopChild(proc, 'SIGTERM', 10_000)));
+  if (demo) await demo.stop('SIGINT', 5000);
+  await Promise.all([...services.values()].map((service) => service.stop('SIGTERM', 10_000)));
   // A server half way through its start is let finish, then stopped cleanly (PostgreSQL's data is kept).
   await serversStarting;
   await Promise.all(servers.map((server) => server.stop().catch((error) => console.error(String(error)))));
@@ -70,68 +47,43 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-function run(label, args, env) {
-  const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const recent = [];
-  const prefix = `${label.padEnd(width)} |`;
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      recent.push(line);
-      if (recent.length > 40) recent.shift();
-      console.log(`${prefix} ${line}`);
-    });
-  }
-  const exited = new Promise((r) => child.once('exit', (code, signal) => r(code ?? signal)));
-  child.once('error', (error) => recent.push(String(error)));
-  return { child, exited, recent };
-}
+const printed = (label) => ({
+  detached: true,
+  keepLines: 40,
+  onLine: (line) => console.log(`${label.padEnd(width)} | ${line}`),
+});
 
 function startService(name, env) {
-  const proc = run(name, ['--enable-source-maps', join('dist/services', name, 'src/main.js')], env);
-  children.set(name, proc);
-  void proc.exited.then((status) => {
+  const service = new launcher.ServiceProcess(name, { env, ...printed(name) }).start();
+  services.set(name, service);
+  void service.exited().then(({ code, signal }) => {
     if (stopping) return;
     // Give the line reader a moment to print what the process wrote just before it died.
-    setTimeout(() => void fail(`${name} exited (${status}); its last output:\n${proc.recent.join('\n')}`), 100);
+    setTimeout(() => void fail(`${name} exited (${code ?? signal}); its last output:\n${service.logs()}`), 100);
   });
-  return proc;
+  return service;
 }
 
-async function waitReady(nc, name) {
-  const probe = PROBES[name];
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!stopping) {
-    try {
-      const reply = (await nc.request(probe.subject, '{}', { timeout: 1000 })).json();
-      if (reply && probe.accept(reply)) return;
-    } catch {
-      // not subscribed yet
-    }
-    if (Date.now() > deadline) {
-      const recent = children.get(name)?.recent.join('\n') ?? '';
-      await fail(
-        `${name} did not answer ${probe.subject} within ${READY_TIMEOUT_MS / 1000} s; its last output:\n${recent}`,
-      );
-    }
-    await sleep(200);
+async function waitReady(nc, service) {
+  try {
+    await launcher.waitForService(nc, service, { timeoutMs: READY_TIMEOUT_MS });
+  } catch (error) {
+    await fail(error.message);
   }
-  await new Promise(() => {}); // shutting down: the exit comes from shutdown()
 }
 
 async function ownServers() {
   mkdirSync(join(repoRoot, '.data'), { recursive: true });
+  const { preferredPort, startNatsServer, startPostgres } = launcher;
   const started = (server) => (servers.push(server), server);
   serversStarting = Promise.allSettled([
     (async () =>
-      startNats({
+      startNatsServer({
         dataDir: join(repoRoot, '.data/nats'),
         port: await preferredPort(4222),
         monitorPort: await preferredPort(8222),
+        // As in docker-compose.yml.
+        jetstream: true,
         detached: true,
       }).then(started))(),
     (async () =>
@@ -160,13 +112,15 @@ async function main() {
   const build = spawnSync(process.execPath, ['infra/scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
   if (build.signal) return shutdown(0);
   if (build.status !== 0) return fail('build failed: see above');
+  launcher = await import(pathToFileURL(join(repoRoot, 'dist/libs/launcher/src/index.js')).href);
+  width = Math.max(...launcher.SERVICE_NAMES.map((name) => name.length));
   const own = given.length === 0 ? await ownServers() : undefined;
   const urls = own
     ? { NATS_URL: own.nats.url, EVENT_STORE_URL: own.postgres.url, READ_MODEL_URL: own.postgres.url }
     : Object.fromEntries(CONNECTION_VARS.map((name) => [name, process.env[name].trim()]));
   const withDemo = own !== undefined || process.argv.includes('--demo');
+  // Added to our environment for the services and the demo.
   const env = {
-    ...process.env,
     ...urls,
     // Short enough for the demo to show a gateway expiring.
     HEARTBEAT_TTL: process.env.HEARTBEAT_TTL || (withDemo ? '15s' : '1h'),
@@ -181,17 +135,17 @@ async function main() {
     return fail(`cannot connect to NATS at ${urls.NATS_URL}: ${error.message}`);
   }
   // The projector creates the log schema and the views; the others start once it is up, to avoid a cold race.
-  startService('projector', env);
-  await waitReady(nc, 'projector');
-  for (const name of SERVICES.slice(1)) startService(name, env);
-  await Promise.all(SERVICES.slice(1).map((name) => waitReady(nc, name)));
+  await waitReady(nc, startService('projector', env));
+  const rest = launcher.SERVICE_NAMES.filter((name) => name !== 'projector');
+  await Promise.all(rest.map((name) => waitReady(nc, startService(name, env))));
   await nc.close();
 
   const org = process.env.DEMO_ORG || 'demo';
   if (withDemo) {
-    demo = run('demo', ['infra/scripts/demo-fleet.mjs'], { ...env, DEMO_ORG: org });
-    void demo.exited.then((status) => {
-      if (!stopping && status !== 0) console.error(`demo fleet exited (${status}); the services keep running`);
+    const script = join(repoRoot, 'infra/scripts/demo-fleet.mjs');
+    demo = new launcher.NodeProcess('demo', script, { env: { ...env, DEMO_ORG: org }, ...printed('demo') }).start();
+    void demo.exited().then(({ code, signal }) => {
+      if (!stopping && code !== 0) console.error(`demo fleet exited (${code ?? signal}); the services keep running`);
     });
   }
   const cli = `NATS_URL=${urls.NATS_URL} node infra/scripts/gwpool.mjs`;

@@ -1,15 +1,44 @@
-// npm test: install, build, run jest (extra args are passed on), and end with one plain line: "N passed, N failed".
+// npm test: install, build, type-check and lint the workspace, run jest (extra args are passed on), and end with one
+// plain line: "N passed, N failed", where the type check and the lint count as one test each.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ensureInstalled } from './install.mjs';
-import { ensureNatsServer, ensurePostgres } from './servers.mjs';
 import { repoRoot } from './swc-options.mjs';
 
 // `node test.mjs -- --selectProjects unit` and `npm test -- --selectProjects unit` mean the same.
 const args = process.argv.slice(2);
 if (args[0] === '--') args.shift();
+// A run narrowed by jest arguments (a tier, a path, -t) is for quick feedback: the workspace checks are skipped.
+const withChecks = args.length === 0;
+
+function runNode(script, scriptArgs, { env = process.env, quiet = false } = {}) {
+  const started = Date.now();
+  const { status, signal } = spawnSync(process.execPath, [join(repoRoot, script), ...scriptArgs], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
+  });
+  return { ok: status === 0, status: status ?? signal, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+/**
+ * The type checker once for the whole workspace, and ESLint with the Nx project graph built first: without a graph
+ * (a fresh checkout) @nx/enforce-module-boundaries finds no projects and silently checks nothing.
+ */
+function workspaceChecks() {
+  const results = [];
+  const tsc = runNode('node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json', '--noEmit']);
+  results.push({ name: 'type check (tsc --noEmit)', ...tsc });
+  const noDaemon = { ...process.env, NX_DAEMON: 'false' };
+  const graph = runNode('node_modules/nx/dist/bin/nx.js', ['show', 'projects'], { env: noDaemon, quiet: true });
+  const lint = graph.ok ? runNode('node_modules/eslint/bin/eslint.js', ['.'], { env: noDaemon }) : graph;
+  results.push({ name: 'lint (eslint with the Nx project graph)', ...lint });
+  for (const r of results) console.log(`${r.ok ? 'passed' : 'FAILED'}: ${r.name}, ${r.seconds} s`);
+  return results;
+}
 
 function summary(resultsFile, exitCode) {
   let results;
@@ -73,20 +102,22 @@ let counts = { passed: 0, failed: 1 };
 let tmp;
 try {
   ensureInstalled(repoRoot);
-  if (!process.env.TEST_NATS_URL) ensureNatsServer();
-  if (!process.env.TEST_POSTGRES_URL) ensurePostgres();
-  // e2e tests run the services as processes from dist/.
-  const build = spawnSync(process.execPath, [join(repoRoot, 'infra/scripts/build.mjs')], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) throw new Error(`build failed (exit code ${build.status ?? build.signal})`);
+  // e2e tests run the services as processes from dist/, and the jest global setup takes the launcher from there.
+  const build = runNode('infra/scripts/build.mjs', []);
+  if (!build.ok) throw new Error(`build failed (exit code ${build.status})`);
+  const launcher = await import(pathToFileURL(join(repoRoot, 'dist/libs/launcher/src/index.js')).href);
+  // Installed up front (apt-get when missing), so that their output does not land in the middle of jest's.
+  if (!process.env.TEST_NATS_URL) launcher.ensureNatsServer();
+  if (!process.env.TEST_POSTGRES_URL) launcher.ensurePostgres();
+  const checks = withChecks ? workspaceChecks() : [];
   tmp = mkdtempSync(join(tmpdir(), 'gwpool-jest-'));
   // As root, PostgreSQL runs as the postgres user, which must be able to enter it.
   chmodSync(tmp, 0o711);
   const resultsFile = join(tmp, 'jest-results.json');
   const jestExit = await runJest(tmp, resultsFile);
   counts = summary(resultsFile, jestExit);
+  for (const check of checks) counts[check.ok ? 'passed' : 'failed'] += 1;
+  for (const check of checks.filter((c) => !c.ok)) console.log(`failed: ${check.name} (see its output above)`);
   exitCode = jestExit === 0 && counts.failed === 0 ? 0 : jestExit || 1;
 } catch (error) {
   console.log(error instanceof Error ? error.message : String(error));

@@ -56,7 +56,7 @@ describe('the projector survives a crash in the middle of a stream of events', (
         (n) => n >= 20,
         { timeoutMs: 60_000, label: 'stream under way' },
       );
-      await projector.kill('SIGKILL');
+      await projector.stop('SIGKILL');
       await eventually(
         () => sent,
         (n) => n >= 50,
@@ -74,7 +74,7 @@ describe('the projector survives a crash in the middle of a stream of events', (
       ([a, b]) => a.position !== null && a.position === b.position && JSON.stringify(a.docs) === JSON.stringify(b.docs),
       { timeoutMs: 30_000, intervalMs: 250, label: 'live views equal the rebuild' },
     );
-    await rebuild.kill();
+    await rebuild.stop();
     expect(live.docs).toEqual(rebuilt.docs);
     expect(live.docs.filter((d) => d.collection === 'pools').length).toBe(120);
     // The views the queries serve agree with the stored ones.

@@ -92,16 +92,16 @@ describe('an invalid event already in the log is quarantined, and an operator ca
       (s) => s.catalogs.get('bad')?.gateways.size === 2 && s.catalogs.get('good')?.pools.has(goodPool) === true,
       { timeoutMs: 30_000, intervalMs: 250, label: 'the rebuild got past the quarantined events' },
     );
-    await rebuild.kill();
+    await rebuild.stop();
     expect([...(catalogs.get('bad')?.quarantined.keys() ?? [])]).toEqual(badRevisions);
 
     const live = stack.service('routing-query');
-    await live.kill();
+    await live.stop();
     const reader = stack.add('routing-query', { READ_MODEL_NAMESPACE: namespace });
-    await stack.waitReady('routing-query');
+    await stack.waitReady(reader);
     expect((await poolList('bad'))['degraded']).toMatchObject({ quarantinedEvents: 2 });
     expect(await poolList('good')).toEqual({ pools: [expect.objectContaining({ poolId: goodPool })] });
-    await reader.kill();
+    await reader.stop();
     await stack.restart(live);
   });
 
@@ -136,7 +136,7 @@ describe('an invalid event already in the log is quarantined, and an operator ca
       (s) => s.catalogs.get('bad')?.pools.size === 1,
       { timeoutMs: 30_000, intervalMs: 250, label: 'the rebuild after the repair' },
     );
-    await rebuild.kill();
+    await rebuild.stop();
     expect(catalogs.get('bad')?.quarantined.size).toBe(0);
   });
 });

@@ -1,10 +1,18 @@
 // Starts one nats-server and one PostgreSQL for the whole run, unless TEST_NATS_URL / TEST_POSTGRES_URL point at running ones.
-// The env vars set here are inherited by the jest workers.
-import { chmodSync, mkdtempSync } from 'node:fs';
+// The env vars set here are inherited by the jest workers. The launcher comes from the build (npm test and the Nx test
+// targets build first): jest does not transform a global setup's imports.
+import { existsSync, chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- plain workspace scripts shared with npm start, not a library
-import { startNats, startPostgres } from '../../infra/scripts/servers.mjs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+async function launcher() {
+  const entry = join(repoRoot, 'dist/libs/launcher/src/index.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npm run build; npm test does it for you)`);
+  return import(pathToFileURL(entry).href);
+}
 
 export default async function globalSetup() {
   const started = { servers: [], dir: undefined };
@@ -12,12 +20,13 @@ export default async function globalSetup() {
   const needNats = !process.env.TEST_NATS_URL;
   const needPostgres = !process.env.TEST_POSTGRES_URL;
   if (!needNats && !needPostgres) return;
+  const { startNatsServer, startPostgres } = await launcher();
   // Under npm test, inside its temp dir so that it goes even when jest is killed before the teardown.
   started.dir = mkdtempSync(join(process.env.GWPOOL_TEST_TMPDIR ?? tmpdir(), 'gwpool-test-'));
   // As root, PostgreSQL runs as the postgres user, which must be able to enter the (0700) temp dir.
   chmodSync(started.dir, 0o711);
   const [nats, postgres] = await Promise.allSettled([
-    needNats ? startNats({ dataDir: join(started.dir, 'nats') }) : undefined,
+    needNats ? startNatsServer({ dataDir: join(started.dir, 'nats') }) : undefined,
     needPostgres ? startPostgres({ dataDir: join(started.dir, 'postgres') }) : undefined,
   ]);
   for (const result of [nats, postgres])

@@ -1,7 +1,9 @@
+import { type NatsServer, type ServiceName, ServiceProcess, startNatsServer, waitForService } from '@gwpool/launcher';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDatabase, requireEnv } from './databases.js';
-import { eventually, PlainClient } from './nats-client.js';
-import { NatsServerProcess } from './nats-server.js';
-import { type ServiceName, ServiceProcess } from './service-process.js';
+import { PlainClient } from './nats-client.js';
 
 export interface StackOptions {
   heartbeatTtl?: string;
@@ -9,17 +11,6 @@ export interface StackOptions {
   /** How many pool-command instances share the command queue group. */
   poolCommandInstances?: number;
 }
-
-const READY_PROBES: Record<
-  ServiceName,
-  { subject: string; body: unknown; accept: (reply: Record<string, unknown>) => boolean }
-> = {
-  // An invalid create is refused without touching any state, and only pool-command answers it.
-  'pool-command': { subject: 'gwpool.v1.readiness.cmd.pool.create', body: {}, accept: (r) => 'error' in r },
-  'routing-query': { subject: 'gwpool.v1.readiness.query.gateway.list', body: {}, accept: (r) => 'gateways' in r },
-  'heartbeat-ingest': { subject: 'gwpool.v1.admin.heartbeat-ingest.stats', body: {}, accept: (r) => 'accepted' in r },
-  projector: { subject: 'gwpool.v1.admin.projector.status', body: {}, accept: (r) => 'eventsApplied' in r },
-};
 
 export interface StackEnv extends Record<string, string> {
   NATS_URL: string;
@@ -29,78 +20,76 @@ export interface StackEnv extends Record<string, string> {
   ENTITLEMENTS: string;
 }
 
-/** The four services as separate processes, with a NATS server and a database of their own. */
+/**
+ * The four services as separate processes, with a nats-server of their own (so one suite's services never answer
+ * another's requests) and a fresh database on the shared test PostgreSQL.
+ */
 export class TestStack {
   readonly processes: ServiceProcess[] = [];
   private constructor(
     readonly env: StackEnv,
     readonly client: PlainClient,
-    readonly nats: NatsServerProcess,
+    readonly nats: NatsServer,
+    private readonly dir: string,
   ) {}
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
-    const nats = await NatsServerProcess.start();
-    const natsUrl = nats.url;
-    const databaseUrl = await createDatabase(requireEnv('TEST_POSTGRES_URL'));
-    const env: StackEnv = {
-      NATS_URL: natsUrl,
-      EVENT_STORE_URL: databaseUrl,
-      READ_MODEL_URL: databaseUrl,
-      HEARTBEAT_TTL: options.heartbeatTtl ?? '1h',
-      ENTITLEMENTS: options.entitlements ?? 'open',
-    };
-    const stack = new TestStack(env, await PlainClient.connect(natsUrl), nats);
+    const dir = mkdtempSync(join(process.env['GWPOOL_TEST_TMPDIR'] ?? tmpdir(), 'gwpool-stack-'));
+    const nats = await startNatsServer({ dataDir: dir }).catch((error: unknown) => {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    });
+    let stack: TestStack | undefined;
     try {
+      const databaseUrl = await createDatabase(requireEnv('TEST_POSTGRES_URL'));
+      const env: StackEnv = {
+        NATS_URL: nats.url,
+        EVENT_STORE_URL: databaseUrl,
+        READ_MODEL_URL: databaseUrl,
+        HEARTBEAT_TTL: options.heartbeatTtl ?? '1h',
+        ENTITLEMENTS: options.entitlements ?? 'open',
+      };
+      const started = new TestStack(env, await PlainClient.connect(nats.url), nats, dir);
+      stack = started;
       // Views and the log schema are created by the first process; start one before the rest to avoid a cold race.
-      stack.add('projector');
-      await stack.waitReady('projector');
-      for (let i = 0; i < (options.poolCommandInstances ?? 1); i += 1) stack.add('pool-command');
-      stack.add('heartbeat-ingest');
-      stack.add('routing-query');
-      await Promise.all(stack.processes.map((p) => stack.waitReady(p.name)));
+      await started.waitReady(started.add('projector'));
+      for (let i = 0; i < (options.poolCommandInstances ?? 1); i += 1) started.add('pool-command');
+      started.add('heartbeat-ingest');
+      started.add('routing-query');
+      await Promise.all(started.processes.map((p) => started.waitReady(p)));
     } catch (error) {
-      await stack.stop();
+      if (stack) await stack.stop();
+      else {
+        await nats.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
       throw error;
     }
     return stack;
   }
 
+  /** Starts one more instance; `env` is added to the stack's settings. */
   add(name: ServiceName, env: Record<string, string> = {}): ServiceProcess {
-    const process = new ServiceProcess(name, { ...this.env, ...env }).start();
-    this.processes.push(process);
-    return process;
+    const service = new ServiceProcess(name, { env: { ...this.env, ...env } }).start();
+    this.processes.push(service);
+    return service;
   }
 
+  /** The first running instance of a service. */
   service(name: ServiceName): ServiceProcess {
-    const found = this.processes.filter((p) => p.name === name && p.running);
-    if (found.length === 0) throw new Error(`${name} is not running`);
-    return found[0] as ServiceProcess;
+    const found = this.processes.find((p) => p.name === name && p.running);
+    if (!found) throw new Error(`${name} is not running`);
+    return found;
   }
 
-  async waitReady(name: ServiceName, timeoutMs = 30_000): Promise<void> {
-    const probe = READY_PROBES[name];
-    try {
-      await eventually(
-        async () => {
-          const msg = await this.client.nc.request(probe.subject, JSON.stringify(probe.body), { timeout: 500 });
-          return msg.json<Record<string, unknown>>();
-        },
-        probe.accept,
-        { timeoutMs, intervalMs: 100, label: `${name} ready` },
-      );
-    } catch (error) {
-      const logs = this.processes
-        .filter((p) => p.name === name)
-        .map((p) => p.logs())
-        .join('\n');
-      throw new Error(`${String(error)}\n--- ${name} output ---\n${logs}`, { cause: error });
-    }
+  /** Until that very process answers `$SRV.PING.{name}`. */
+  async waitReady(service: ServiceProcess, timeoutMs = 30_000): Promise<void> {
+    await waitForService(this.client.nc, service, { timeoutMs });
   }
 
   /** Restarts a stopped or crashed service with the same settings. */
-  async restart(process: ServiceProcess): Promise<void> {
-    process.start();
-    await this.waitReady(process.name);
+  async restart(service: ServiceProcess): Promise<void> {
+    await this.waitReady(service.start());
   }
 
   logs(): string {
@@ -108,8 +97,9 @@ export class TestStack {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.processes.map((p) => p.kill('SIGTERM')));
+    await Promise.all(this.processes.map((p) => p.stop('SIGTERM')));
     await this.client.close();
     await this.nats.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
