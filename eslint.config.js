@@ -22,6 +22,8 @@ const depConstraints = [
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing', 'type:tooling'] },
   // Launching servers and services from dist/: for the test harness, the benchmark and the npm scripts only.
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling'] },
+  // The benchmark drives the services over NATS and seeds the log through the event-log adapter.
+  { sourceTag: 'type:bench', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:tooling'] },
 ];
 
 const pure = 'The domain is pure: frameworks, drivers and I/O belong in adapters and services.';

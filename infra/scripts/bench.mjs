@@ -1,13 +1,12 @@
-// npm run bench: install what is missing, build the services, then run bench/main.mjs (flags are passed on).
+// npm run bench: install what is missing, build, then run the benchmark (bench/, built to dist/bench/) with the flags
+// passed on. The benchmark imports nothing from here.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ensureInstalled } from './install.mjs';
-import { ensureNatsServer, ensurePostgres } from './servers.mjs';
 import { repoRoot } from './swc-options.mjs';
 
 ensureInstalled(repoRoot);
-ensureNatsServer();
-ensurePostgres();
 // The services run as processes from dist/, so the benchmark measures the code as it is now.
 const build = spawnSync(process.execPath, [join(repoRoot, 'infra/scripts/build.mjs')], {
   cwd: repoRoot,
@@ -17,9 +16,12 @@ if (build.status !== 0) {
   console.error(`build failed (exit code ${build.status ?? build.signal})`);
   process.exit(1);
 }
-// Imported only now: it needs node_modules and dist/.
-const { main } = await import('../../bench/main.mjs');
+const dist = (path) => import(pathToFileURL(join(repoRoot, 'dist', path)).href);
 try {
+  const launcher = await dist('libs/launcher/src/index.js');
+  launcher.ensureNatsServer();
+  launcher.ensurePostgres();
+  const { main } = await dist('bench/src/main.js');
   await main(process.argv.slice(2));
 } catch (error) {
   const usage = error instanceof Error && error.name === 'UsageError';

@@ -1,5 +1,6 @@
-// Transpiles libs/ and services/ to dist/ with the layout kept, path aliases rewritten to relative imports.
+// Transpiles libs/, services/ and bench/ to dist/ with the layout kept, path aliases rewritten to relative imports.
 import { transformFile } from '@swc/core';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { repoRoot, swcOptions } from './swc-options.mjs';
@@ -17,7 +18,8 @@ const out = join(repoRoot, 'dist');
 await rm(out, { recursive: true, force: true });
 const options = swcOptions();
 let count = 0;
-for (const top of ['libs', 'services']) {
+// The service images copy libs/ and services/ only.
+for (const top of ['libs', 'services', 'bench'].filter((dir) => existsSync(join(repoRoot, dir)))) {
   const jobs = [];
   for await (const file of sources(join(repoRoot, top))) {
     if (!file.includes(`${join('', 'src')}/`) && !file.includes('/src/')) continue;

@@ -2,11 +2,12 @@
 // N gateways beats every N / rate seconds. With `count` it sends that many and stops (one round to make a fleet healthy).
 import { connect } from '@nats-io/transport-node';
 import { performance } from 'node:perf_hooks';
-import { serve } from './ipc.mjs';
+import { serve } from './ipc.js';
+import type { HeartbeatLoadConfig, HeartbeatLoadResult } from './protocol.js';
 
 const TICK_MS = 5;
 
-serve(async (config, io) => {
+serve(async (config: HeartbeatLoadConfig, io): Promise<HeartbeatLoadResult> => {
   const nc = await connect({ servers: config.natsUrl, name: 'bench-heartbeats' });
   const { subjects, rate } = config;
   const payload = new TextEncoder().encode('{"check":"passed"}');
@@ -15,7 +16,7 @@ serve(async (config, io) => {
   let worstTickGapMs = 0;
   io.answer('sent', () => sent);
   io.ready();
-  const total = config.count ?? Math.round((rate * config.durationMs) / 1000);
+  const total = config.count ?? Math.round((rate * (config.durationMs ?? 0)) / 1000);
   // Start at a random place in the fleet, so runs do not always begin with the same org.
   let next = config.count ? 0 : Math.floor(Math.random() * subjects.length);
   const start = performance.now();
@@ -28,7 +29,7 @@ serve(async (config, io) => {
     // Catch up on what is due, so a starved tick does not lower the rate; a burst shows as a late tick instead.
     const due = Math.min(total, Math.floor(((now - start) / 1000) * rate));
     while (sent < due) {
-      nc.publish(subjects[next], payload);
+      nc.publish(subjects[next] as string, payload);
       next = (next + 1) % subjects.length;
       sent += 1;
     }

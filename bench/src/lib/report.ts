@@ -1,17 +1,35 @@
 // The one table the benchmark prints, its JSON copy, and the README section between the bench markers.
+import { repoRoot } from '@gwpool/launcher';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../../infra/scripts/swc-options.mjs';
-import { describeMachine } from './machine.mjs';
+import type { Figure, Sizes, Target } from './context.js';
+import { describeMachine, type Machine, type OtherCpu } from './machine.js';
 
-const RESULTS = join(repoRoot, 'bench/results');
-const README = join(repoRoot, 'README.md');
+const RESULTS = join(repoRoot(), 'bench/results');
+const README = join(repoRoot(), 'README.md');
 const START = '<!-- bench:table -->';
 const END = '<!-- /bench:table -->';
 
-const group = (n) => Math.round(n).toLocaleString('en-US');
+export interface RunMeta {
+  startedAt: string;
+  seconds: number;
+  loadAverageBefore: number;
+  otherCpu: OtherCpu;
+  mode: string;
+  sizes: Sizes;
+}
 
-export function formatValue(value, unit) {
+export interface Report {
+  meta: RunMeta;
+  machine: Machine;
+  figures: Figure[];
+  details: Record<string, unknown>;
+  table: string;
+}
+
+const group = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function formatValue(value: number | undefined, unit: string | undefined): string {
   if (value === undefined) return '';
   if (!Number.isFinite(value)) return 'n/a';
   if (unit === 'ms') return `${value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : group(value)} ms`;
@@ -23,7 +41,7 @@ export function formatValue(value, unit) {
   return `${group(value)} ${unit}`;
 }
 
-function targetText(target, unit) {
+function targetText(target: Target | undefined, unit: string | undefined): string {
   if (!target) return '';
   if (target.text) return target.text;
   if (target.ratioAtMost !== undefined) return `<= ${target.ratioAtMost}x echo`;
@@ -34,17 +52,18 @@ function targetText(target, unit) {
 }
 
 /** Whether a figure meets its target; undefined when it has none. */
-export function judge({ value, yardstick, target }) {
+export function judge({ value, yardstick, target }: Figure): boolean | undefined {
   if (!target || target.met !== undefined) return target?.met;
-  const ratio = yardstick ? value / yardstick : Number.NaN;
+  const v = value ?? Number.NaN;
+  const ratio = yardstick ? v / yardstick : Number.NaN;
   if (target.ratioAtMost !== undefined) return ratio <= target.ratioAtMost;
   if (target.ratioAtLeast !== undefined) return ratio >= target.ratioAtLeast;
-  if (target.atMost !== undefined) return value <= target.atMost;
-  if (target.atLeast !== undefined) return value >= target.atLeast;
+  if (target.atMost !== undefined) return v <= target.atMost;
+  if (target.atLeast !== undefined) return v >= target.atLeast;
   return undefined;
 }
 
-export function renderTable(figures, machine, meta) {
+export function renderTable(figures: readonly Figure[], machine: Machine, meta: RunMeta): string {
   const header = ['scenario', 'figure', 'value', 'echo yardstick', 'ratio', 'target', 'met', 'runs'];
   // Scenario order, whatever order they ran in (memory is read between the others).
   const ordered = [...figures].sort((a, b) => Number.parseInt(a.scenario, 10) - Number.parseInt(b.scenario, 10));
@@ -53,16 +72,16 @@ export function renderTable(figures, machine, meta) {
     f.figure,
     f.text ?? formatValue(f.value, f.unit),
     f.yardstick === undefined ? '' : formatValue(f.yardstick, f.yardstickUnit ?? f.unit),
-    f.yardstick ? `${(f.value / f.yardstick).toFixed(2)}x` : '',
+    f.yardstick ? `${((f.value ?? Number.NaN) / f.yardstick).toFixed(2)}x` : '',
     targetText(f.target, f.unit),
     f.met === undefined ? '' : f.met ? 'yes' : 'NO',
     f.runs === undefined ? '' : String(f.runs),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const right = new Set([2, 3, 4, 7]);
-  const line = (cells) =>
+  const line = (cells: string[]) =>
     cells
-      .map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   return [
@@ -78,7 +97,7 @@ export function renderTable(figures, machine, meta) {
 }
 
 /** `latest` only for the runs the README shows, so latest.json and the README table always agree. */
-export function writeResults(report, { latest }) {
+export function writeResults(report: Report, { latest }: { latest: boolean }): string {
   mkdirSync(RESULTS, { recursive: true });
   const stamp = report.meta.startedAt.replace(/[:.]/g, '-');
   const json = `${JSON.stringify(report, null, 2)}\n`;
@@ -89,7 +108,7 @@ export function writeResults(report, { latest }) {
 }
 
 /** Replaces only what lies between the markers; the rest of the README is others' to edit. */
-export function updateReadme(table) {
+export function updateReadme(table: string): void {
   const text = readFileSync(README, 'utf8');
   const start = text.indexOf(START);
   const end = text.indexOf(END);

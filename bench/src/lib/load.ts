@@ -1,35 +1,62 @@
 // Drives a request/reply load from a child process and turns its samples into figures.
 import { fileURLToPath } from 'node:url';
-import { startClient } from './child.mjs';
-import { median, summarize } from './stats.mjs';
+import type { RequestItem, RequestLoadConfig, RequestLoadResult } from '../clients/protocol.js';
+import { type LoadClient, startClient } from './child.js';
+import type { BenchContext } from './context.js';
+import { median, summarize } from './stats.js';
 
-const REQUEST_LOAD = fileURLToPath(new URL('../clients/request-load.mjs', import.meta.url));
-export const ECHO_RESPONDER = fileURLToPath(new URL('../clients/echo-responder.mjs', import.meta.url));
-export const HEARTBEAT_LOAD = fileURLToPath(new URL('../clients/heartbeat-load.mjs', import.meta.url));
-export const DETECTION_PROBE = fileURLToPath(new URL('../clients/detection-probe.mjs', import.meta.url));
+// The clients run from the build, next to this file's own build.
+const client = (name: string) => fileURLToPath(new URL(`../clients/${name}.js`, import.meta.url));
+const REQUEST_LOAD = client('request-load');
+export const ECHO_RESPONDER = client('echo-responder');
+export const HEARTBEAT_LOAD = client('heartbeat-load');
+export const DETECTION_PROBE = client('detection-probe');
+
+export interface RequestRun extends RequestLoadResult {
+  throughput: number;
+  cpuUsPerRequest?: number;
+}
 
 /** One run: `concurrency` requests in flight from `source` for warmupMs + durationMs. */
-export async function requestRun(natsUrl, { source, concurrency, warmupMs, durationMs, name }) {
-  const client = startClient(REQUEST_LOAD, { natsUrl, source, concurrency, warmupMs, durationMs, name }, { name });
-  const result = await client.done;
+export async function requestRun(natsUrl: string, options: Omit<RequestLoadConfig, 'natsUrl'>): Promise<RequestRun> {
+  const config: RequestLoadConfig = { natsUrl, ...options };
+  const load = startClient<RequestLoadConfig, RequestLoadResult>(REQUEST_LOAD, config, { name: options.name });
+  const result = await load.done;
   return { ...result, throughput: result.completed / result.seconds };
+}
+
+export interface SeriesSummary {
+  runs: number;
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  throughput: number;
+  cpuUsPerRequest: number;
+  throughputs: number[];
+  p99s: number[];
+  errors: number;
+  failures: number;
+  requests: number;
 }
 
 /** Runs of one kind of load, pooled: latency percentiles over all samples, the median run's throughput. */
 export class Series {
-  constructor(label) {
-    this.label = label;
-    this.runs = [];
-  }
+  readonly runs: RequestRun[] = [];
 
-  add(run) {
+  constructor(readonly label: string) {}
+
+  add(run: RequestRun): void {
     this.runs.push(run);
     if (run.errors > 0 || run.failures > 0) {
-      console.log(`  ${this.label}: ${run.errors} error replies, ${run.failures} failed requests (${run.firstError})`);
+      console.log(
+        `  ${this.label}: ${run.errors} error replies, ${run.failures} failed requests (${run.firstError ?? 'undefined'})`,
+      );
     }
   }
 
-  get summary() {
+  get summary(): SeriesSummary {
     const latency = summarize(this.runs.map((r) => r.samples));
     return {
       runs: this.runs.length,
@@ -46,23 +73,27 @@ export class Series {
 }
 
 /** The raw NATS echo responder, in a process of its own. */
-export async function startEcho(natsUrl) {
+export async function startEcho(natsUrl: string): Promise<LoadClient<unknown>> {
   const echo = startClient(ECHO_RESPONDER, { natsUrl, subject: 'bench.echo.>' }, { name: 'echo responder' });
   await echo.ready;
   return echo;
 }
 
 /** The echo twin of a list of requests: same payloads, a subject of the same shape and length. */
-export const echoOf = (items) =>
+export const echoOf = (items: readonly RequestItem[]): RequestItem[] =>
   items.map(({ subject, body }) => ({ subject: subject.replace(/^gwpool\.v1\./, 'bench.echo.'), body }));
 
 /**
  * The echo's figures at `concurrency`, measured earlier in this benchmark run when a scenario did so,
  * else now, with the items of `items` as payloads.
  */
-export async function echoYardstick(ctx, concurrency, items) {
-  ctx.yardsticks ??= {};
-  if (ctx.yardsticks[concurrency]) return ctx.yardsticks[concurrency];
+export async function echoYardstick(
+  ctx: BenchContext,
+  concurrency: number,
+  items: readonly RequestItem[],
+): Promise<SeriesSummary> {
+  const known = ctx.yardsticks[concurrency];
+  if (known) return known;
   const series = new Series(`echo c${concurrency}`);
   for (let run = 1; run <= ctx.sizes.runs.routing; run += 1) {
     series.add(
@@ -76,5 +107,5 @@ export async function echoYardstick(ctx, concurrency, items) {
     );
   }
   ctx.yardsticks[concurrency] = series.summary;
-  return ctx.yardsticks[concurrency];
+  return series.summary;
 }

@@ -2,47 +2,55 @@
 // The same code drives the raw echo yardstick and the services, so the two differ only in who answers.
 import { connect } from '@nats-io/transport-node';
 import { performance } from 'node:perf_hooks';
-import { serve } from './ipc.mjs';
+import { serve } from './ipc.js';
+import type { RequestLoadConfig, RequestLoadResult, RequestSource } from './protocol.js';
 
 const encoder = new TextEncoder();
 
+type Next = (worker: number) => { subject: string; payload: Uint8Array };
+
+const at = <T>(items: readonly T[], index: number): T => items[index % items.length] as T;
+
 /** What worker `w` sends next: a fixed list cycled through, or commands made up on the fly (unique names, new members). */
-function makeSource(config) {
-  const { source } = config;
-  if (source.kind === 'list') {
-    const items = source.items.map(({ subject, body }) => ({ subject, payload: encoder.encode(JSON.stringify(body)) }));
-    let i = 0;
-    return () => items[i++ % items.length];
-  }
-  if (source.kind === 'pool.create') {
-    let n = 0;
-    return (w) => {
-      const org = source.orgs[w % source.orgs.length];
-      const name = `${source.prefix}-${(n++).toString(36)}`;
-      return { subject: `gwpool.v1.${org}.cmd.pool.create`, payload: encoder.encode(JSON.stringify({ name })) };
-    };
-  }
-  if (source.kind === 'pool.member.add') {
-    // Each (pool, gateway) pair once per org, so every command appends an event rather than being a no-op.
-    const counters = new Map();
-    return (w) => {
-      const org = source.orgs[w % source.orgs.length];
-      const k = counters.get(org.org) ?? 0;
-      counters.set(org.org, k + 1);
-      const poolId = org.poolIds[k % org.poolIds.length];
-      const gatewayId = org.gatewayIds[Math.floor(k / org.poolIds.length) % org.gatewayIds.length];
-      return {
-        subject: `gwpool.v1.${org.org}.cmd.pool.member.add`,
-        payload: encoder.encode(JSON.stringify({ poolId, gatewayId })),
+function makeSource(source: RequestSource): Next {
+  switch (source.kind) {
+    case 'list': {
+      const items = source.items.map(({ subject, body }) => ({
+        subject,
+        payload: encoder.encode(JSON.stringify(body)),
+      }));
+      let i = 0;
+      return () => at(items, i++);
+    }
+    case 'pool.create': {
+      let n = 0;
+      return (w) => {
+        const org = at(source.orgs, w);
+        const name = `${source.prefix}-${(n++).toString(36)}`;
+        return { subject: `gwpool.v1.${org}.cmd.pool.create`, payload: encoder.encode(JSON.stringify({ name })) };
       };
-    };
+    }
+    case 'pool.member.add': {
+      // Each (pool, gateway) pair once per org, so every command appends an event rather than being a no-op.
+      const counters = new Map<string, number>();
+      return (w) => {
+        const org = at(source.orgs, w);
+        const k = counters.get(org.org) ?? 0;
+        counters.set(org.org, k + 1);
+        const poolId = at(org.poolIds, k);
+        const gatewayId = at(org.gatewayIds, Math.floor(k / org.poolIds.length));
+        return {
+          subject: `gwpool.v1.${org.org}.cmd.pool.member.add`,
+          payload: encoder.encode(JSON.stringify({ poolId, gatewayId })),
+        };
+      };
+    }
   }
-  throw new Error(`unknown source ${source.kind}`);
 }
 
-serve(async (config, io) => {
+serve(async (config: RequestLoadConfig, io): Promise<RequestLoadResult> => {
   const nc = await connect({ servers: config.natsUrl, name: config.name ?? 'bench-load' });
-  const next = makeSource(config);
+  const next = makeSource(config.source);
   const timeout = config.timeoutMs ?? 5000;
   io.ready();
   let samples = new Float64Array(1 << 16);
@@ -50,8 +58,8 @@ serve(async (config, io) => {
   let errors = 0;
   let failures = 0;
   let issued = 0;
-  let firstError;
-  const record = (ms) => {
+  let firstError: string | undefined;
+  const record = (ms: number) => {
     if (count === samples.length) {
       const grown = new Float64Array(samples.length * 2);
       grown.set(samples);
@@ -62,12 +70,12 @@ serve(async (config, io) => {
   const start = performance.now();
   const measureFrom = start + config.warmupMs;
   const stopAt = measureFrom + config.durationMs;
-  const worker = async (w) => {
+  const worker = async (w: number) => {
     for (;;) {
       const t0 = performance.now();
       if (t0 >= stopAt) return;
       const { subject, payload } = next(w);
-      let error;
+      let error: string | undefined;
       try {
         const reply = await nc.request(subject, payload, { timeout });
         if (reply.headers?.get('Nats-Service-Error-Code')) error = reply.string();
@@ -96,7 +104,7 @@ serve(async (config, io) => {
     issued,
     errors,
     failures,
-    firstError,
+    ...(firstError === undefined ? {} : { firstError }),
     seconds: config.durationMs / 1000,
   };
 });

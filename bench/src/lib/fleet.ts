@@ -1,23 +1,57 @@
 // Loads a fleet straight into the event log, as the domain events pool-command would have appended:
 // setting up 10,000 pools through the command API would take longer than the benchmark itself.
+import { type OrgEvent, orgStreamId } from '@gwpool/domain';
+import type { EventMetadata, ExpectedRevision, NewEvent } from '@gwpool/event-log';
+import { PostgresEventLog } from '@gwpool/event-log-postgres';
 import { randomUUID } from 'node:crypto';
-import { PostgresEventLog } from '../../dist/libs/event-log-postgres/src/index.js';
-import { orgStreamId } from '../../dist/libs/domain/src/index.js';
+import type { CommandOrg, ProbePool } from '../clients/protocol.js';
 
 const APPEND_BATCH = 1000;
 const PARALLEL_ORGS = 6;
 
-const metadataOf = (correlationId) => ({
+export interface OrgEvents {
+  org: string;
+  events: NewEvent[];
+}
+
+export interface PoolRef {
+  org: string;
+  poolId: string;
+}
+
+export interface Fleet {
+  orgs: CommandOrg[];
+  smallPools: PoolRef[];
+  bigPools: PoolRef[];
+  /** Org `bench-probe`: a pool whose member fails its check, and one whose member falls silent. */
+  probe: { org: string; fail: ProbePool; silence: ProbePool };
+  events: number;
+}
+
+export interface FleetSizes {
+  orgs: number;
+  gateways: number;
+  pools: number;
+  members: number;
+  bigPools: number;
+}
+
+const metadataOf = (correlationId: string): EventMetadata => ({
   actor: 'bench@gwpool',
   correlationId,
   causationId: correlationId,
   occurredAt: new Date().toISOString(),
 });
 
-const event = (type, data, metadata) => ({ id: randomUUID(), type, data, metadata });
+/** A domain event as pool-command would have appended it: the domain's types check the data. */
+const event = <T extends OrgEvent['type']>(
+  type: T,
+  data: Extract<OrgEvent, { type: T }>['data'],
+  metadata: EventMetadata,
+): NewEvent => ({ id: randomUUID(), type, data, metadata });
 
 /** Appends each org's events in batches with the right expected revision, a few orgs at a time. */
-export async function appendOrgs(url, orgEvents) {
+export async function appendOrgs(url: string, orgEvents: Iterable<OrgEvents>): Promise<number> {
   const log = await PostgresEventLog.open({ url });
   let appended = 0;
   try {
@@ -26,7 +60,7 @@ export async function appendOrgs(url, orgEvents) {
     const worker = async () => {
       for (let item = queue.next(); !item.done; item = queue.next()) {
         const { org, events } = item.value;
-        let expected = 'no_stream';
+        let expected: ExpectedRevision = 'no_stream';
         for (let i = 0; i < events.length; i += APPEND_BATCH) {
           const batch = events.slice(i, i + APPEND_BATCH);
           const { nextRevision } = await log.append(orgStreamId(org), batch, expected);
@@ -46,36 +80,41 @@ export async function appendOrgs(url, orgEvents) {
  * `orgs` orgs of `gateways` gateways and `pools` pools of `members` members each; the first `bigPools` orgs have
  * one pool holding every gateway of the org instead. Plus org `bench-probe`: two pools of two for detection trials.
  */
-export function fleetEvents({ orgs, gateways, pools, members, bigPools }) {
-  const fleet = { orgs: [], smallPools: [], bigPools: [], probe: undefined };
-  const orgEvents = [];
+export function fleetEvents({ orgs, gateways, pools, members, bigPools }: FleetSizes): {
+  fleet: Fleet;
+  orgEvents: OrgEvents[];
+} {
+  const fleetOrgs: CommandOrg[] = [];
+  const smallPools: PoolRef[] = [];
+  const big: PoolRef[] = [];
+  const orgEvents: OrgEvents[] = [];
   for (let o = 0; o < orgs; o += 1) {
     const org = `org-${o}`;
     const meta = metadataOf(randomUUID());
-    const events = [];
+    const events: NewEvent[] = [];
     const gatewayIds = Array.from({ length: gateways }, (_, g) => `gw-${g}`);
     for (const gatewayId of gatewayIds) {
       events.push(event('GatewayRegistered', { gatewayId, name: `gateway ${gatewayId}`, zone: `zone-${o % 3}` }, meta));
     }
-    const poolIds = [];
+    const poolIds: string[] = [];
     for (let p = 0; p < pools; p += 1) {
       const poolId = randomUUID();
       poolIds.push(poolId);
       events.push(event('PoolCreated', { poolId, name: `pool-${p}` }, meta));
-      const big = p === 0 && o < bigPools;
-      const memberIds = big
+      const isBig = p === 0 && o < bigPools;
+      const memberIds = isBig
         ? gatewayIds
-        : Array.from({ length: members }, (_, m) => gatewayIds[(p * members + m) % gatewayIds.length]);
+        : Array.from({ length: members }, (_, m) => gatewayIds[(p * members + m) % gatewayIds.length] as string);
       for (const gatewayId of memberIds) events.push(event('PoolMemberAdded', { poolId, gatewayId }, meta));
-      (big ? fleet.bigPools : fleet.smallPools).push({ org, poolId });
+      (isBig ? big : smallPools).push({ org, poolId });
     }
-    fleet.orgs.push({ org, gatewayIds, poolIds });
+    fleetOrgs.push({ org, gatewayIds, poolIds });
     orgEvents.push({ org, events });
   }
   const org = 'bench-probe';
   const meta = metadataOf(randomUUID());
-  const events = [];
-  const probePool = (kind) => {
+  const events: NewEvent[] = [];
+  const probePool = (kind: string): ProbePool => {
     const poolId = randomUUID();
     const pool = { poolId, a: `${kind}-a`, b: `${kind}-b` };
     events.push(
@@ -87,16 +126,26 @@ export function fleetEvents({ orgs, gateways, pools, members, bigPools }) {
     events.push(event('PoolMemberAdded', { poolId, gatewayId: pool.b }, meta));
     return pool;
   };
-  fleet.probe = { org, fail: probePool('fail'), silence: probePool('silence') };
+  const probe = { org, fail: probePool('fail'), silence: probePool('silence') };
   orgEvents.push({ org, events });
-  fleet.events = orgEvents.reduce((n, o) => n + o.events.length, 0);
+  const fleet: Fleet = {
+    orgs: fleetOrgs,
+    smallPools,
+    bigPools: big,
+    probe,
+    events: orgEvents.reduce((n, o) => n + o.events.length, 0),
+  };
   return { fleet, orgEvents };
 }
 
 /** Orgs for the command scenario: registered gateways and empty pools, so every pool.member.add appends an event. */
-export function commandOrgEvents(prefix, count, { gateways = 500, pools = 100 } = {}) {
-  const orgs = [];
-  const orgEvents = [];
+export function commandOrgEvents(
+  prefix: string,
+  count: number,
+  { gateways = 500, pools = 100 }: { gateways?: number; pools?: number } = {},
+): { orgs: CommandOrg[]; orgEvents: OrgEvents[] } {
+  const orgs: CommandOrg[] = [];
+  const orgEvents: OrgEvents[] = [];
   for (let o = 0; o < count; o += 1) {
     const org = `${prefix}-${o}`;
     const meta = metadataOf(randomUUID());
@@ -116,11 +165,11 @@ export function commandOrgEvents(prefix, count, { gateways = 500, pools = 100 } 
  * A long history for the rebuild: per org 5,000 events of the kinds a real catalog accumulates
  * (registrations, pools, member churn, descriptions, consumers), `orgs` orgs in all.
  */
-export function* historyOrgs(orgs) {
+export function* historyOrgs(orgs: number): Generator<OrgEvents> {
   for (let o = 0; o < orgs; o += 1) {
     const org = `hist-${o}`;
     const meta = metadataOf(randomUUID());
-    const events = [];
+    const events: NewEvent[] = [];
     const gateways = 1000;
     const pools = 250;
     for (let g = 0; g < gateways; g += 1)
@@ -139,7 +188,7 @@ export function* historyOrgs(orgs) {
       }
       events.push(event('PoolDescriptionChanged', { poolId, description: `pool ${p} of ${org}` }, meta));
       for (let c = 0; c < 2; c += 1) {
-        const target = { kind: 'pool', poolId };
+        const target = { kind: 'pool' as const, poolId };
         events.push(
           event('ConsumerAttached', { consumerId: `c-${p}-${c}`, consumerType: 'kubernetes-auth', target }, meta),
         );

@@ -1,13 +1,27 @@
 // What the figures were measured on: they mean little without it.
+import { repoRoot } from '@gwpool/launcher';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../../infra/scripts/swc-options.mjs';
+import type pg from 'pg';
+import type { Servers } from './stack.js';
 
 const PACKAGES = ['@nats-io/transport-node', '@nestjs/core', '@nestjs/microservices', '@nestjs/cqrs', 'pg'];
 
-function run(file, args) {
+export interface Machine {
+  cpu: string;
+  cpus: number;
+  memoryGb: number;
+  kernel: string;
+  node: string;
+  natsServer: string;
+  postgres: string;
+  packages: Record<string, string>;
+  commit: string;
+}
+
+function run(file: string, args: string[]): string | undefined {
   try {
     return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
@@ -15,18 +29,22 @@ function run(file, args) {
   }
 }
 
-export async function machineFacts(servers, db) {
-  const versionOf = (pkg) => {
+export async function machineFacts(servers: Servers, db: pg.Client): Promise<Machine> {
+  const root = repoRoot();
+  const versionOf = (pkg: string): string => {
     try {
-      return JSON.parse(readFileSync(join(repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+      const { version } = JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as {
+        version: string;
+      };
+      return version;
     } catch {
       return 'missing';
     }
   };
-  const varz = await servers.monitor('/varz').catch(() => ({}));
-  const { rows } = await db.query('SHOW server_version');
-  const commit = run('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD']);
-  const dirty = run('git', ['-C', repoRoot, 'status', '--porcelain', '--untracked-files=no']);
+  const varz = await servers.monitor<{ version?: string }>('/varz').catch(() => ({ version: undefined }));
+  const { rows } = await db.query<{ server_version?: string }>('SHOW server_version');
+  const commit = run('git', ['-C', root, 'rev-parse', '--short', 'HEAD']);
+  const dirty = run('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no']);
   return {
     cpu: cpus()[0]?.model ?? 'unknown',
     cpus: cpus().length,
@@ -40,7 +58,7 @@ export async function machineFacts(servers, db) {
   };
 }
 
-export function describeMachine(m) {
+export function describeMachine(m: Machine): string[] {
   return [
     `machine: ${m.cpus} x ${m.cpu}, ${m.memoryGb} GB RAM, Linux ${m.kernel}`,
     `versions: node ${m.node}, nats-server ${m.natsServer}, PostgreSQL ${m.postgres}`,
@@ -54,9 +72,10 @@ export function describeMachine(m) {
 const CLOCK_TICKS = 100;
 
 /** Busy CPU seconds of the whole machine, and of this process with its children (counted once they are reaped). */
-function cpuTimes() {
-  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]
+function cpuTimes(): { machine: number; ours: number } {
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = (
+    readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? ''
+  )
     .trim()
     .split(/\s+/)
     .slice(1)
@@ -66,17 +85,23 @@ function cpuTimes() {
     .slice(self.lastIndexOf(')') + 2)
     .split(' ')
     .map(Number);
+  const field = (i: number) => f[i] ?? 0;
   return {
     machine: (user + nice + system + irq + softirq) / CLOCK_TICKS,
-    ours: (f[11] + f[12] + f[13] + f[14]) / CLOCK_TICKS,
+    ours: (field(11) + field(12) + field(13) + field(14)) / CLOCK_TICKS,
   };
+}
+
+export interface OtherCpu {
+  seconds: number;
+  share: number;
 }
 
 /**
  * Measures how much CPU other processes took while the benchmark ran: on a shared machine this says how far to
  * trust the figures. Read the result after every child has exited.
  */
-export function otherCpuMeter() {
+export function otherCpuMeter(): () => OtherCpu {
   const start = cpuTimes();
   const t0 = performance.now();
   return () => {

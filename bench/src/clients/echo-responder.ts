@@ -1,10 +1,15 @@
 // The yardstick: a raw NATS responder with nothing but @nats-io/transport-node, echoing each request's payload.
 import { connect } from '@nats-io/transport-node';
-import { serve } from './ipc.mjs';
+import { serve } from './ipc.js';
+import type { EchoConfig } from './protocol.js';
 
-serve(async (config, io) => {
+serve(async (config: EchoConfig, io) => {
   const nc = await connect({ servers: config.natsUrl, name: 'bench-echo' });
-  const sub = nc.subscribe(config.subject, { callback: (_error, msg) => msg.respond(msg.data) });
+  const sub = nc.subscribe(config.subject, {
+    callback: (_error, msg) => {
+      msg.respond(msg.data);
+    },
+  });
   await nc.flush();
   io.ready();
   // Runs until the parent stops it.

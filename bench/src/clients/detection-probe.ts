@@ -3,19 +3,20 @@
 // Each probe gateway otherwise beats every beatEveryMs; trials repeat until durationMs has passed.
 import { connect } from '@nats-io/transport-node';
 import { performance } from 'node:perf_hooks';
-import { serve } from './ipc.mjs';
+import { serve } from './ipc.js';
+import type { DetectionProbeConfig, DetectionProbeResult, ProbePool } from './protocol.js';
 
 const encoder = new TextEncoder();
 const PASSED = encoder.encode('{"check":"passed"}');
 const FAILED = encoder.encode('{"check":"failed"}');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-serve(async (config, io) => {
+serve(async (config: DetectionProbeConfig, io): Promise<DetectionProbeResult> => {
   const nc = await connect({ servers: config.natsUrl, name: 'bench-probe' });
   const { org, pollMs, picks, confirmMs, ttlMs } = config;
   let beats = 0;
-  const paused = new Set();
-  const beat = (gatewayId, payload = PASSED) => {
+  const paused = new Set<string>();
+  const beat = (gatewayId: string, payload = PASSED) => {
     nc.publish(`gwpool.v1.${org}.heartbeat.${gatewayId}`, payload);
     beats += 1;
     return performance.now();
@@ -28,9 +29,9 @@ serve(async (config, io) => {
   io.answer('sent', () => beats);
   io.ready();
 
-  const pickBody = (poolId) => encoder.encode(JSON.stringify({ poolId }));
+  const pickBody = (poolId: string) => encoder.encode(JSON.stringify({ poolId }));
   /** One poll: `picks` route.pick at once; whether any named the gateway, and when the last reply came. */
-  async function poll(pool) {
+  async function poll(pool: ProbePool) {
     const body = pickBody(pool.poolId);
     const replies = await Promise.allSettled(
       Array.from({ length: picks }, () => nc.request(`gwpool.v1.${org}.query.route.pick`, body, { timeout: 2000 })),
@@ -40,15 +41,15 @@ serve(async (config, io) => {
     for (const r of replies) {
       if (r.status !== 'fulfilled') continue;
       answered += 1;
-      const reply = r.value.json();
+      const reply = r.value.json<{ gatewayId?: string }>();
       if (reply.gatewayId === pool.a) present = true;
     }
     return { present, answered, at: performance.now() };
   }
 
   /** Time of the first poll of a run of polls without the gateway that lasts confirmMs (a random pick can miss it). */
-  async function untilAbsent(pool, deadline) {
-    let streak;
+  async function untilAbsent(pool: ProbePool, deadline: number): Promise<number | undefined> {
+    let streak: number | undefined;
     while (performance.now() < deadline) {
       const started = performance.now();
       const { present, answered, at } = await poll(pool);
@@ -63,7 +64,7 @@ serve(async (config, io) => {
     return undefined;
   }
 
-  async function untilPresent(pool, deadline) {
+  async function untilPresent(pool: ProbePool, deadline: number): Promise<boolean> {
     while (performance.now() < deadline) {
       if ((await poll(pool)).present) return true;
       await sleep(pollMs);
@@ -71,11 +72,11 @@ serve(async (config, io) => {
     return false;
   }
 
-  const results = { failed: [], silence: [], stuck: 0 };
+  const results = { failed: [] as number[], silence: [] as number[], stuck: 0 };
   const end = performance.now() + config.durationMs;
 
   /** Waits until the pool routes through its gateway again, pauses a random moment, then takes over its beats. */
-  async function startTrial(pool) {
+  async function startTrial(pool: ProbePool): Promise<boolean> {
     if (!(await untilPresent(pool, performance.now() + 15_000))) {
       results.stuck += 1;
       return false;

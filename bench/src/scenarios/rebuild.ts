@@ -1,14 +1,29 @@
 // Scenario 4: a projector started on a fresh READ_MODEL_NAMESPACE over a log of a million events, timed until its
 // views and checkpoint are stored up to the last event; peak memory from /proc.
-import { appendOrgs, historyOrgs } from '../lib/fleet.mjs';
-import { memoryOf, Stack } from '../lib/stack.mjs';
-import { median } from '../lib/stats.mjs';
+import type { BenchContext } from '../lib/context.js';
+import { appendOrgs, historyOrgs } from '../lib/fleet.js';
+import { memoryOf, Stack } from '../lib/stack.js';
+import { median } from '../lib/stats.js';
 
 const EVENTS_PER_ORG = 5000;
 const RUN_TIMEOUT_MS = 15 * 60_000;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function oneRebuild(ctx, url, events, run) {
+interface ProjectorStatus {
+  appliedPosition: string | null;
+  storedPosition: string | null;
+  eventsApplied: number;
+}
+
+interface RebuildRun {
+  seconds: number;
+  rate: number;
+  rateAfterStart: number;
+  startupSeconds: number;
+  peakRssMb: number;
+}
+
+async function oneRebuild(ctx: BenchContext, url: string, events: number, run: number): Promise<RebuildRun> {
   const { servers } = ctx;
   const stack = new Stack(servers, {
     NATS_URL: servers.nats.url,
@@ -21,18 +36,18 @@ async function oneRebuild(ctx, url, events, run) {
   ctx.stack = stack;
   const t0 = performance.now();
   const projector = stack.start('projector');
-  let firstAt;
+  let firstAt: number | undefined;
   let peakRss = 0;
-  let last;
+  let last: ProjectorStatus | undefined;
   try {
     const deadline = t0 + RUN_TIMEOUT_MS;
     for (;;) {
-      if (!projector.running) throw new Error(`projector exited:\n${projector.logs()}`);
+      if (!projector.running) throw new Error(`projector exited:\n${projector.logs(40)}`);
       if (performance.now() > deadline)
         throw new Error(`rebuild not done in ${RUN_TIMEOUT_MS / 60_000} min: ${JSON.stringify(last)}`);
       peakRss = Math.max(peakRss, memoryOf(projector.pid).rssMb);
       try {
-        last = await servers.request('gwpool.v1.admin.projector.status', {}, 5000);
+        last = await servers.request<ProjectorStatus>('gwpool.v1.admin.projector.status', {}, 5000);
         if (last.eventsApplied > 0) firstAt ??= performance.now();
         if (last.eventsApplied >= events && last.storedPosition === last.appliedPosition) break;
       } catch {
@@ -42,7 +57,7 @@ async function oneRebuild(ctx, url, events, run) {
     }
     const doneAt = performance.now();
     const { hwmMb } = memoryOf(projector.pid);
-    const result = {
+    const result: RebuildRun = {
       seconds: (doneAt - t0) / 1000,
       rate: events / ((doneAt - t0) / 1000),
       rateAfterStart: events / ((doneAt - (firstAt ?? t0)) / 1000),
@@ -60,7 +75,7 @@ async function oneRebuild(ctx, url, events, run) {
   }
 }
 
-export async function rebuildScenario(ctx) {
+export async function rebuildScenario(ctx: BenchContext): Promise<void> {
   const { servers, sizes } = ctx;
   const url = await servers.createDatabase('gwpool_history');
   const orgs = Math.ceil(sizes.rebuildEvents / EVENTS_PER_ORG);
@@ -69,7 +84,7 @@ export async function rebuildScenario(ctx) {
   await appendOrgs(url, historyOrgs(orgs));
   const seedSeconds = (performance.now() - seedStart) / 1000;
   console.log(`  appended ${events} events (${orgs} orgs) in ${seedSeconds.toFixed(1)} s`);
-  const runs = [];
+  const runs: RebuildRun[] = [];
   for (let run = 1; run <= sizes.runs.rebuild; run += 1) {
     const result = await oneRebuild(ctx, url, events, run);
     runs.push(result);
@@ -77,7 +92,7 @@ export async function rebuildScenario(ctx) {
     if (result.seconds > 150 && run >= 1) break;
     if (result.seconds > 90 && run >= 2) break;
   }
-  ctx.details.rebuild = { events, orgs, seedSeconds, runs };
+  ctx.details['rebuild'] = { events, orgs, seedSeconds, runs };
   const n = runs.length;
   const s = '4 rebuild';
   const label = `${events.toLocaleString('en-US')} events`;

@@ -1,25 +1,34 @@
 // Scenario 1: route.pick over NATS request/reply against the raw echo yardstick, run by run, interleaved,
 // so drift of the machine during the benchmark falls on both alike.
-import { echoOf, requestRun, Series } from '../lib/load.mjs';
-import { cpuSecondsOf } from '../lib/stack.mjs';
-import { summarize } from '../lib/stats.mjs';
+import type { RequestItem } from '../clients/protocol.js';
+import { type BenchContext, fleetOf, stackOf } from '../lib/context.js';
+import type { PoolRef } from '../lib/fleet.js';
+import { echoOf, requestRun, Series, type SeriesSummary } from '../lib/load.js';
+import { cpuSecondsOf } from '../lib/stack.js';
+import { summarize } from '../lib/stats.js';
 
-const pickItems = (pools) =>
+const pickItems = (pools: readonly PoolRef[]): RequestItem[] =>
   pools.map(({ org, poolId }) => ({ subject: `gwpool.v1.${org}.query.route.pick`, body: { poolId } }));
 
 /** Database transactions committed so far on the fleet's database (all services together). */
-async function transactions(ctx) {
-  const { rows } = await ctx.db.query(
+async function transactions(ctx: BenchContext): Promise<number> {
+  const { rows } = await ctx.db.query<{ n: string }>(
     'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()',
   );
-  return Number(rows[0].n);
+  return Number(rows[0]?.n);
 }
 
-export async function routingScenario(ctx) {
+const POOLS = [
+  ['pool3', 'pool of 3'],
+  ['pool500', 'pool of 500'],
+] as const;
+
+export async function routingScenario(ctx: BenchContext): Promise<Record<string, SeriesSummary>> {
   const { sizes, servers } = ctx;
+  const { fleet } = fleetOf(ctx);
   // Shuffled, so consecutive requests hit different orgs and pools, as many callers would.
-  const small = pickItems(ctx.fleet.smallPools).sort(() => Math.random() - 0.5);
-  const big = pickItems(ctx.fleet.bigPools);
+  const small = pickItems(fleet.smallPools).sort(() => Math.random() - 0.5);
+  const big = pickItems(fleet.bigPools);
   const modes = [
     { key: 'seq', label: 'sequential', concurrency: 1 },
     { key: 'c64', label: '64 in flight', concurrency: 64 },
@@ -29,8 +38,8 @@ export async function routingScenario(ctx) {
     { key: 'pool3', items: small },
     { key: 'pool500', items: big },
   ];
-  const series = {};
-  for (const m of modes) for (const t of targets) series[`${t.key}.${m.key}`] = new Series(`${t.key} ${m.label}`);
+  const series = new Map<string, Series>();
+  for (const m of modes) for (const t of targets) series.set(`${t.key}.${m.key}`, new Series(`${t.key} ${m.label}`));
 
   // The idle rate of transactions (services following the log) is subtracted from what the picks add.
   const idleFrom = await transactions(ctx);
@@ -44,7 +53,7 @@ export async function routingScenario(ctx) {
     for (const m of modes) {
       for (const t of targets) {
         // CPU the responder spent per request: what the service costs beyond a bare NATS reply.
-        const responder = t.key === 'echo' ? ctx.echo.pid : ctx.stack.get('routing-query').pid;
+        const responder = t.key === 'echo' ? ctx.echo.pid : stackOf(ctx).get('routing-query').pid;
         const cpuBefore = cpuSecondsOf(responder);
         const result = await requestRun(servers.nats.url, {
           name: `route ${t.key} ${m.key}`,
@@ -54,7 +63,7 @@ export async function routingScenario(ctx) {
           durationMs: sizes.durationMs,
         });
         result.cpuUsPerRequest = ((cpuSecondsOf(responder) - cpuBefore) * 1e6) / result.issued;
-        series[`${t.key}.${m.key}`].add(result);
+        series.get(`${t.key}.${m.key}`)?.add(result);
         console.log(
           `  run ${run} ${m.label.padEnd(12)} ${t.key.padEnd(7)} ${Math.round(result.throughput)} req/s` +
             `  p99 ${summarize([result.samples]).p99.toFixed(2)} ms`,
@@ -66,20 +75,25 @@ export async function routingScenario(ctx) {
   // Statistics reach pg_stat_database up to a second late; wait so the last run's count is in.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const loadTransactions = (await transactions(ctx)) - loadFrom - idleRate * (loadSeconds + 1.5);
-  const picks = Object.entries(series)
-    .filter(([key]) => !key.startsWith('echo'))
-    .reduce((n, [, s]) => n + s.summary.requests, 0);
+  const picks = [...series].filter(([key]) => !key.startsWith('echo')).reduce((n, [, s]) => n + s.summary.requests, 0);
 
-  const summaries = Object.fromEntries(Object.entries(series).map(([key, s]) => [key, s.summary]));
-  ctx.yardsticks = { ...ctx.yardsticks, 1: summaries['echo.seq'], 64: summaries['echo.c64'] };
-  ctx.details.routing = { summaries, idleTransactionsPerSecond: idleRate, extraTransactions: loadTransactions, picks };
+  const summaries = Object.fromEntries([...series].map(([key, s]) => [key, s.summary]));
+  const summary = (key: string): SeriesSummary => {
+    const found = summaries[key];
+    if (!found) throw new Error(`no runs of ${key}`);
+    return found;
+  };
+  ctx.yardsticks = { ...ctx.yardsticks, 1: summary('echo.seq'), 64: summary('echo.c64') };
+  ctx.details['routing'] = {
+    summaries,
+    idleTransactionsPerSecond: idleRate,
+    extraTransactions: loadTransactions,
+    picks,
+  };
   for (const m of modes) {
-    const echo = summaries[`echo.${m.key}`];
-    for (const [key, label] of [
-      ['pool3', 'pool of 3'],
-      ['pool500', 'pool of 500'],
-    ]) {
-      const s = summaries[`${key}.${m.key}`];
+    const echo = summary(`echo.${m.key}`);
+    for (const [key, label] of POOLS) {
+      const s = summary(`${key}.${m.key}`);
       const name = `route.pick, ${label}, ${m.label}`;
       const runs = s.runs;
       ctx.figure({
@@ -110,17 +124,14 @@ export async function routingScenario(ctx) {
       });
     }
   }
-  for (const [key, label] of [
-    ['pool3', 'pool of 3'],
-    ['pool500', 'pool of 500'],
-  ]) {
+  for (const [key, label] of POOLS) {
     ctx.figure({
       scenario: '1 route.pick',
       figure: `route.pick, ${label}, 64 in flight: responder CPU per request`,
-      value: summaries[`${key}.c64`].cpuUsPerRequest,
+      value: summary(`${key}.c64`).cpuUsPerRequest,
       unit: 'µs',
-      yardstick: summaries['echo.c64'].cpuUsPerRequest,
-      runs: summaries[`${key}.c64`].runs,
+      yardstick: summary('echo.c64').cpuUsPerRequest,
+      runs: summary(`${key}.c64`).runs,
     });
   }
   ctx.figure({

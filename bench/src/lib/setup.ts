@@ -1,14 +1,22 @@
 // The loaded system of scenarios 1, 2, 3 and 5: a fleet in the log, views projected, every gateway healthy.
-import { startClient } from './child.mjs';
-import { appendOrgs, fleetEvents } from './fleet.mjs';
-import { HEARTBEAT_LOAD } from './load.mjs';
-import { Stack } from './stack.mjs';
+import type pg from 'pg';
+import type { HeartbeatLoadConfig, HeartbeatLoadResult } from '../clients/protocol.js';
+import { startClient } from './child.js';
+import { type BenchContext, fleetOf } from './context.js';
+import { appendOrgs, type Fleet, fleetEvents, type FleetSizes } from './fleet.js';
+import { HEARTBEAT_LOAD } from './load.js';
+import { type Servers, Stack } from './stack.js';
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function until(label, check, { timeoutMs = 300_000, intervalMs = 250 } = {}) {
+/** Polls `check` until it returns true; anything else it returns is the last state shown when time runs out. */
+export async function until(
+  label: string,
+  check: () => Promise<unknown>,
+  { timeoutMs = 300_000, intervalMs = 250 } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last;
+  let last: unknown;
   while (Date.now() < deadline) {
     try {
       last = await check();
@@ -25,25 +33,28 @@ export async function until(label, check, { timeoutMs = 300_000, intervalMs = 25
  * Waits until the stored views are checkpointed at the log's last event. Unlike the status counters this holds
  * for a restarted projector too, which loads its views and has nothing left to apply.
  */
-async function viewsAtLogHead(db) {
+async function viewsAtLogHead(db: pg.Client): Promise<void> {
   await until('views stored up to the last event of the log', async () => {
-    const head = await db.query(
+    const head = await db.query<{ tx: string; seq: string }>(
       'SELECT tx_id::text AS tx, seq FROM gwpool_log.events ORDER BY tx_id DESC, seq DESC LIMIT 1',
     );
-    const stored = await db.query(`SELECT position FROM gwpool.view_checkpoints WHERE name = 'projector'`);
+    const stored = await db.query<{ position: string }>(
+      `SELECT position FROM gwpool.view_checkpoints WHERE name = 'projector'`,
+    );
     const want = head.rows[0] && `${head.rows[0].tx}:${head.rows[0].seq}`;
     return (want !== undefined && stored.rows[0]?.position === want) || { want, stored: stored.rows[0]?.position };
   });
 }
 
-export const fleetSubjects = (fleet) =>
+export const fleetSubjects = (fleet: Fleet): string[] =>
   fleet.orgs.flatMap(({ org, gatewayIds }) => gatewayIds.map((g) => `gwpool.v1.${org}.heartbeat.${g}`));
 
-export async function startServices(ctx, ttl) {
+export async function startServices(ctx: BenchContext, ttl: string): Promise<Stack> {
+  const { fleetUrl } = fleetOf(ctx);
   const stack = new Stack(ctx.servers, {
     NATS_URL: ctx.servers.nats.url,
-    EVENT_STORE_URL: ctx.fleetUrl,
-    READ_MODEL_URL: ctx.fleetUrl,
+    EVENT_STORE_URL: fleetUrl,
+    READ_MODEL_URL: fleetUrl,
     READ_MODEL_NAMESPACE: 'gwpool',
     HEARTBEAT_TTL: ttl,
     ENTITLEMENTS: 'open',
@@ -54,17 +65,24 @@ export async function startServices(ctx, ttl) {
   stack.start('projector');
   await stack.waitReady('projector');
   await viewsAtLogHead(ctx.db);
-  for (const name of ['pool-command', 'heartbeat-ingest', 'routing-query']) stack.start(name);
-  for (const name of ['pool-command', 'heartbeat-ingest', 'routing-query']) await stack.waitReady(name);
+  const readers = ['pool-command', 'heartbeat-ingest', 'routing-query'] as const;
+  for (const name of readers) stack.start(name);
+  for (const name of readers) await stack.waitReady(name);
   return stack;
 }
 
+interface IngestStats {
+  accepted: number;
+}
+
 /** One heartbeat per gateway, then waits until route.pick answers for the pools the scenarios measure. */
-export async function makeHealthy(ctx) {
-  const { servers, fleet } = ctx;
+export async function makeHealthy(ctx: BenchContext): Promise<void> {
+  const { servers } = ctx;
+  const { fleet } = fleetOf(ctx);
   const subjects = fleetSubjects(fleet);
-  const before = (await servers.request('gwpool.v1.admin.heartbeat-ingest.stats')).accepted;
-  const beats = startClient(HEARTBEAT_LOAD, {
+  const stats = () => servers.request<IngestStats>('gwpool.v1.admin.heartbeat-ingest.stats');
+  const before = (await stats()).accepted;
+  const beats = startClient<HeartbeatLoadConfig, HeartbeatLoadResult>(HEARTBEAT_LOAD, {
     natsUrl: servers.nats.url,
     subjects,
     rate: 20_000,
@@ -72,13 +90,13 @@ export async function makeHealthy(ctx) {
   });
   await beats.done;
   await until('heartbeat-ingest accepting the fleet', async () => {
-    const s = await servers.request('gwpool.v1.admin.heartbeat-ingest.stats');
+    const s = await stats();
     return s.accepted - before >= subjects.length || s;
   });
   const sample = [...fleet.bigPools, ...fleet.smallPools.filter((_, i) => i % 50 === 0)];
   await until('route.pick answering for the measured pools', async () => {
     for (const { org, poolId } of sample) {
-      const reply = await servers.request(`gwpool.v1.${org}.query.route.pick`, { poolId });
+      const reply = await servers.request<{ gatewayId?: string }>(`gwpool.v1.${org}.query.route.pick`, { poolId });
       if (!reply.gatewayId) return reply;
     }
     return true;
@@ -86,9 +104,9 @@ export async function makeHealthy(ctx) {
 }
 
 /** Has pool-command load every org's catalog (a no-op member.add), as it would after a day of commands. */
-export async function warmPoolCommand(ctx) {
-  for (const { org, poolIds } of ctx.fleet.orgs) {
-    const reply = await ctx.servers.request(
+export async function warmPoolCommand(ctx: BenchContext): Promise<void> {
+  for (const { org, poolIds } of fleetOf(ctx).fleet.orgs) {
+    const reply = await ctx.servers.request<{ error?: { message: string } }>(
       `gwpool.v1.${org}.cmd.pool.member.add`,
       { poolId: poolIds[0], gatewayId: 'gw-0' },
       10_000,
@@ -97,16 +115,17 @@ export async function warmPoolCommand(ctx) {
   }
 }
 
-export async function loadFleet(ctx) {
-  ctx.fleetUrl = await ctx.servers.createDatabase('gwpool_fleet');
-  const { fleet, orgEvents } = fleetEvents(ctx.sizes.fleet);
+/** Appends the fleet to a database of its own; its URL and the fleet's shape. */
+export async function loadFleet(servers: Servers, sizes: FleetSizes): Promise<{ fleet: Fleet; fleetUrl: string }> {
+  const fleetUrl = await servers.createDatabase('gwpool_fleet');
+  const { fleet, orgEvents } = fleetEvents(sizes);
   const started = performance.now();
-  await appendOrgs(ctx.fleetUrl, orgEvents);
-  ctx.fleet = fleet;
+  await appendOrgs(fleetUrl, orgEvents);
   const gateways = fleet.orgs.reduce((n, o) => n + o.gatewayIds.length, 0);
   const pools = fleet.smallPools.length + fleet.bigPools.length;
   console.log(
     `loaded ${fleet.orgs.length} orgs, ${gateways} gateways, ${pools} pools (${fleet.bigPools.length} of ` +
-      `${ctx.sizes.fleet.gateways} members): ${fleet.events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `${sizes.gateways} members): ${fleet.events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
+  return { fleet, fleetUrl };
 }
