@@ -14,29 +14,57 @@ if (args[0] === '--') args.shift();
 // A run narrowed by jest arguments (a tier, a path, -t) is for quick feedback: the workspace checks are skipped.
 const withChecks = args.length === 0;
 
-function runNode(script, scriptArgs, { env = process.env, quiet = false } = {}) {
-  const started = Date.now();
+function runNode(script, scriptArgs) {
   const { status, signal } = spawnSync(process.execPath, [join(repoRoot, script), ...scriptArgs], {
     cwd: repoRoot,
-    env,
-    stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
+    stdio: 'inherit',
   });
-  return { ok: status === 0, status: status ?? signal, seconds: Math.round((Date.now() - started) / 1000) };
+  return { ok: status === 0, status: status ?? signal };
+}
+
+/** Runs `node script args` with its output held back, so that two can run side by side and print one after the other. */
+function runQuietly(script, scriptArgs, env = process.env) {
+  const started = Date.now();
+  const child = spawn(process.execPath, [join(repoRoot, script), ...scriptArgs], { cwd: repoRoot, env });
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => (output += chunk));
+  return new Promise((resolveRun) => {
+    child.once('error', (error) => (output += String(error)));
+    child.once('close', (code, signal) =>
+      resolveRun({
+        ok: code === 0,
+        status: code ?? signal,
+        output,
+        seconds: Math.round((Date.now() - started) / 1000),
+      }),
+    );
+  });
 }
 
 /**
  * The type checker once for the whole workspace, and ESLint with the Nx project graph built first: without a graph
- * (a fresh checkout) @nx/enforce-module-boundaries finds no projects and silently checks nothing.
+ * (a fresh checkout) @nx/enforce-module-boundaries finds no projects and silently checks nothing. Side by side.
  */
-function workspaceChecks() {
-  const results = [];
-  const tsc = runNode('node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json', '--noEmit']);
-  results.push({ name: 'type check (tsc --noEmit)', ...tsc });
+async function workspaceChecks() {
   const noDaemon = { ...process.env, NX_DAEMON: 'false' };
-  const graph = runNode('node_modules/nx/dist/bin/nx.js', ['show', 'projects'], { env: noDaemon, quiet: true });
-  const lint = graph.ok ? runNode('node_modules/eslint/bin/eslint.js', ['.'], { env: noDaemon }) : graph;
-  results.push({ name: 'lint (eslint with the Nx project graph)', ...lint });
-  for (const r of results) console.log(`${r.ok ? 'passed' : 'FAILED'}: ${r.name}, ${r.seconds} s`);
+  const lint = async () => {
+    const graph = await runQuietly('node_modules/nx/dist/bin/nx.js', ['show', 'projects'], noDaemon);
+    if (!graph.ok) return { ...graph, output: `nx could not build the project graph:\n${graph.output}` };
+    const eslint = await runQuietly('node_modules/eslint/bin/eslint.js', ['.'], noDaemon);
+    return { ...eslint, seconds: graph.seconds + eslint.seconds };
+  };
+  const [tsc, eslint] = await Promise.all([
+    runQuietly('node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json', '--noEmit']),
+    lint(),
+  ]);
+  const results = [
+    { name: 'type check (tsc --noEmit)', ...tsc },
+    { name: 'lint (eslint with the Nx project graph)', ...eslint },
+  ];
+  for (const r of results) {
+    if (r.output.trim()) console.log(r.output.trimEnd());
+    console.log(`${r.ok ? 'passed' : 'FAILED'}: ${r.name}, ${r.seconds} s`);
+  }
   return results;
 }
 
@@ -109,7 +137,7 @@ try {
   // Installed up front (apt-get when missing), so that their output does not land in the middle of jest's.
   if (!process.env.TEST_NATS_URL) launcher.ensureNatsServer();
   if (!process.env.TEST_POSTGRES_URL) launcher.ensurePostgres();
-  const checks = withChecks ? workspaceChecks() : [];
+  const checks = withChecks ? await workspaceChecks() : [];
   tmp = mkdtempSync(join(tmpdir(), 'gwpool-jest-'));
   // As root, PostgreSQL runs as the postgres user, which must be able to enter it.
   chmodSync(tmp, 0o711);
