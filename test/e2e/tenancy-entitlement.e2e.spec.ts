@@ -91,11 +91,17 @@ describe('gateway pools are an entitlement of an org, and nothing crosses orgs',
   });
 
   it("treats another org's gateway, pool and consumer as NOT_FOUND in every command and query", async () => {
-    await stack.client.ok(cmd('globex', 'consumer.attach'), {
-      consumerId: 'k8s-g',
-      consumerType: 'kubernetes-auth',
-      poolId: globexPool,
-    });
+    // Attaching checks the pool's liveness as stored by heartbeat-ingest, which may not have gw-9's first beat yet.
+    await eventually(
+      () =>
+        stack.client.request(cmd('globex', 'consumer.attach'), {
+          consumerId: 'k8s-g',
+          consumerType: 'kubernetes-auth',
+          poolId: globexPool,
+        }),
+      (r) => r.ok,
+      { label: 'attach k8s-g to the globex pool' },
+    );
     const calls: [string, unknown][] = [
       [cmd('acme', 'pool.update'), { poolId: globexPool, name: 'mine' }],
       [cmd('acme', 'pool.delete'), { poolId: globexPool }],
