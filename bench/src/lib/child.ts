@@ -1,4 +1,5 @@
 // Load clients run as child processes of their own, so their CPU never competes with the measuring loop's event loop.
+import { isRunning, stopChild } from '@gwpool/launcher';
 import { fork } from 'node:child_process';
 import type { FromClient, ToClient } from '../clients/protocol.js';
 
@@ -44,7 +45,6 @@ export function startClient<Config, Result>(
       pending.delete(message.id);
     }
   });
-  const running = () => child.exitCode === null && child.signalCode === null;
   child.once('exit', (code, signal) => {
     settle?.reject(new Error(`${name} exited (${code ?? signal}) before reporting a result`));
     for (const resolve of pending.values()) resolve(undefined);
@@ -56,20 +56,13 @@ export function startClient<Config, Result>(
     ready,
     done,
     ask<T>(what: string) {
-      if (!running()) return Promise.resolve(undefined);
+      if (!isRunning(child)) return Promise.resolve(undefined);
       const id = nextId++;
       return new Promise<T | undefined>((resolve) => {
         pending.set(id, resolve as (value: unknown) => void);
         send({ type: 'ask', id, what });
       });
     },
-    async stop() {
-      if (!running()) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, 'SIGTERM', 5000),
   };
 }
