@@ -1,0 +1,88 @@
+import { DomainError } from '@gwpool/domain';
+import { parseRequestInfo, REQUEST_INFO_HEADER, RequestInfoError, tagValue } from './request-info.js';
+
+/** How a service knows whether the transport enforces tenancy, and which account is which org. */
+export interface Tenancy {
+  /**
+   * The services' own account (the issuer of their credential). Undefined when the services connect without a
+   * credential: the transport then enforces nothing, and every caller is taken at its word.
+   */
+  ownAccount?: string;
+  /** The org an account belongs to, from the bindings the org-creation tool records. */
+  orgOfAccount(accountKey: string): string | undefined;
+}
+
+/**
+ * Who sent a request.
+ * - `trusted`: from the services' own account (the services, the operators' tools), or from anyone when the
+ *   transport does not enforce tenancy. Only such a caller may name an actor (the `Gwpool-Actor` header).
+ * - `tenant`: the request crossed an org account's import; identity is what the server reported.
+ */
+export type Caller =
+  | { kind: 'trusted'; actor?: string }
+  | {
+      kind: 'tenant';
+      org: string;
+      account: string;
+      /** The user JWT's name (`name_tag`), when the import shares identity: the actor to record. */
+      actor?: string;
+      /** The user's public key: identifies the exact credential, for the audit trail. */
+      actorKey?: string;
+      /** From the user JWT's `role:` tag: informative, the server enforces the permissions. */
+      role?: string;
+    };
+
+export interface CallerInput {
+  /** The org token of the subject, or undefined for an operator subject (`gwpool.v1.admin.…`). */
+  subjectOrg: string | undefined;
+  /** The raw `Nats-Request-Info` header, if any. */
+  requestInfo: string | undefined;
+  /** The raw `Gwpool-Actor` header, if any: honoured for trusted callers only. */
+  claimedActor: string | undefined;
+}
+
+const forbidden = (message: string, details: Record<string, unknown>) => new DomainError('FORBIDDEN', message, details);
+
+/**
+ * Decides who the caller is, and refuses with FORBIDDEN a request whose account does not belong to the org in the
+ * subject (defence in depth: the imports already make that impossible when they are right).
+ *
+ * A request that crossed an import always carries `Nats-Request-Info` with its account, written by the server over
+ * any copy the client sent. Without the header, or with the services' own account in it, the request came from
+ * inside the services account, whose clients are trusted (they could write the header themselves).
+ */
+export function identifyCaller(input: CallerInput, tenancy: Tenancy): Caller {
+  const claimedActor = input.claimedActor;
+  if (tenancy.ownAccount === undefined || input.requestInfo === undefined) return trusted(claimedActor);
+  let info;
+  try {
+    info = parseRequestInfo(input.requestInfo);
+  } catch (error) {
+    if (!(error instanceof RequestInfoError)) throw error;
+    throw forbidden(`the caller's identity is unreadable: ${error.message}`, { header: REQUEST_INFO_HEADER });
+  }
+  if (info.account === tenancy.ownAccount) return trusted(claimedActor);
+  const accountOrg = tenancy.orgOfAccount(info.account);
+  if (input.subjectOrg === undefined) {
+    throw forbidden(`operator subjects are for the operators' account only`, { account: info.account });
+  }
+  if (accountOrg === undefined) {
+    throw forbidden(`account '${info.account}' belongs to no org`, { org: input.subjectOrg, account: info.account });
+  }
+  if (accountOrg !== input.subjectOrg) {
+    throw forbidden(`a caller of org '${accountOrg}' may not act for org '${input.subjectOrg}'`, {
+      org: input.subjectOrg,
+      account: info.account,
+    });
+  }
+  const caller: Caller = { kind: 'tenant', org: accountOrg, account: info.account };
+  if (info.userName) caller.actor = info.userName;
+  if (info.userKey) caller.actorKey = info.userKey;
+  const role = tagValue(info.tags, 'role');
+  if (role) caller.role = role;
+  return caller;
+}
+
+function trusted(actor: string | undefined): Caller {
+  return actor === undefined ? { kind: 'trusted' } : { kind: 'trusted', actor };
+}

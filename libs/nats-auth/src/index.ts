@@ -1,0 +1,11 @@
+export * from './account-directory.js';
+export * from './auth-error.js';
+export * from './auth-store.js';
+export type { CredentialKind } from './auth-store-model.js';
+export * from './caller.js';
+export { accountOfCreds } from './claims.js';
+export * from './claims-push.js';
+export * from './request-info.js';
+export * from './role-permissions.js';
+export * from './server-config.js';
+export * from './tenant-subjects.js';
