@@ -67,6 +67,8 @@ export class PostgresEventLog implements EventLog {
   private closed = false;
   /** Appends announced so far; a subscriber that read nothing since the last one knows a commit is held back. */
   notifications = 0;
+  /** Notifications, wake-ups and LISTENs taking effect: a wait that missed one of these must not start. */
+  private happenings = 0;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -178,10 +180,21 @@ export class PostgresEventLog implements EventLog {
     }
   }
 
-  /** Resolves on the next append notification or after `maxWaitMs` (the poll interval), whichever comes first. */
-  async waitForAppend(maxWaitMs = this.pollIntervalMs): Promise<void> {
+  /** Take it before reading; pass it to waitForAppend so that nothing that happens after the read is slept through. */
+  mark(): number {
+    return this.happenings;
+  }
+
+  /**
+   * Resolves on the next append notification or after `maxWaitMs` (the poll interval), whichever comes first; at once
+   * when something happened since `since`: an append announced, a wake-up, or LISTEN taking effect (appends before it
+   * went unheard). Without that, a subscription closed or an append made while LISTEN was being set up was missed
+   * for a whole poll interval.
+   */
+  async waitForAppend(maxWaitMs = this.pollIntervalMs, since = this.happenings): Promise<void> {
     if (this.closed) return;
     await this.ensureListening().catch(() => undefined);
+    if (this.closed || this.happenings !== since) return;
     await new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -205,10 +218,12 @@ export class PostgresEventLog implements EventLog {
       client.on('end', forget);
       client.on('notification', () => {
         this.notifications += 1;
+        this.happenings += 1;
         for (const wake of [...this.waiters]) wake();
       });
       await client.connect();
       await client.query(`LISTEN "${this.channel}"`);
+      this.happenings += 1;
       return client;
     })();
     const listening = this.listener;
@@ -220,6 +235,7 @@ export class PostgresEventLog implements EventLog {
 
   /** Lets waiting subscribers look again at once (a closing subscription must not sit out the poll interval). */
   wake(): void {
+    this.happenings += 1;
     for (const wake of [...this.waiters]) wake();
   }
 
@@ -261,6 +277,7 @@ class PostgresSubscription implements EventSubscription {
     let retryMs = HELD_BACK_FIRST_RETRY_MS;
     while (!this.closed && !this.log.isClosed) {
       const announced = this.log.notifications;
+      const mark = this.log.mark();
       const rows = await this.log.readAfter(this.position, this.streamPrefix);
       for (const row of rows) {
         if (this.closed) return;
@@ -273,14 +290,14 @@ class PostgresSubscription implements EventSubscription {
       } else if (announced > answered) {
         // An append was announced but is not readable yet: an older transaction still holds the line.
         // Look again soon rather than after the whole poll interval.
-        await this.log.waitForAppend(retryMs);
+        await this.log.waitForAppend(retryMs, mark);
         retryMs *= 2;
         if (retryMs > this.log.pollInterval) {
           answered = announced;
           retryMs = HELD_BACK_FIRST_RETRY_MS;
         }
       } else {
-        await this.log.waitForAppend();
+        await this.log.waitForAppend(undefined, mark);
       }
     }
   }
