@@ -65,7 +65,8 @@ type AfterCommit = (action: () => Promise<void>) => void;
  * Keys, account JWTs and issued credentials of one deployment, in a directory only its owner can read.
  * Every change re-reads the file under a lock and writes it back atomically, so concurrent tools lose nothing;
  * files follow the commit (a `.creds` file is written only once its credential is recorded).
- * The store holds the operator's and the accounts' seeds: see docs/security.md for what to keep secret.
+ * Reads answer from this handle's last view (its opening or its own last change): open the store again to see
+ * another tool's changes. The store holds the operator's and the accounts' seeds: see docs/security.md.
  */
 export class AuthStore {
   private apply: ApplyAccount | undefined;

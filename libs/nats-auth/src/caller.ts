@@ -35,7 +35,7 @@ export type Caller =
 export interface CallerInput {
   /** The org token of the subject, or undefined for an operator subject (`gwpool.v1.admin.…`). */
   subjectOrg: string | undefined;
-  /** The raw `Nats-Request-Info` header, if any. */
+  /** The raw `Nats-Request-Info` header; undefined or empty when absent (nats.js gives '' for a missing header). */
   requestInfo: string | undefined;
   /** The raw `Gwpool-Actor` header, if any: honoured for trusted callers only. */
   claimedActor: string | undefined;
@@ -53,7 +53,7 @@ const forbidden = (message: string, details: Record<string, unknown>) => new Dom
  */
 export function identifyCaller(input: CallerInput, tenancy: Tenancy): Caller {
   const claimedActor = input.claimedActor;
-  if (tenancy.ownAccount === undefined || input.requestInfo === undefined) return trusted(claimedActor);
+  if (tenancy.ownAccount === undefined || !input.requestInfo) return trusted(claimedActor);
   let info;
   try {
     info = parseRequestInfo(input.requestInfo);

@@ -107,6 +107,10 @@ describe('identifying the caller', () => {
     expect(identifyCaller({ subjectOrg: 'acme', requestInfo: undefined, claimedActor: undefined }, enforced)).toEqual({
       kind: 'trusted',
     });
+    expect(identifyCaller({ subjectOrg: 'acme', requestInfo: '', claimedActor: 'ops' }, enforced)).toEqual({
+      kind: 'trusted',
+      actor: 'ops',
+    });
   });
 
   it('takes every caller at its word when the transport does not enforce tenancy', () => {

@@ -95,7 +95,7 @@ export class AuthServer {
         seen.caller = identifyCaller(
           {
             subjectOrg: org === 'admin' ? undefined : org,
-            requestInfo: msg.headers?.get(REQUEST_INFO_HEADER) || undefined,
+            requestInfo: msg.headers?.get(REQUEST_INFO_HEADER),
             claimedActor: msg.headers?.get('Gwpool-Actor') || undefined,
           },
           tenancy,
