@@ -3,7 +3,6 @@ import { createAccount, createOperator, createUser } from '@nats-io/nkeys';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { copyFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { AuthStore } from './auth-store.js';
 import { keyPair, plainAccountJwt, seedOf, userCreds } from './claims.js';
@@ -173,21 +172,10 @@ describe('orgs and credentials changed at runtime, on the real nats-server', () 
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 describe('a WebSocket listener for a dashboard', () => {
   it('accepts a WebSocket upgrade on loopback and asks for authentication', async () => {
-    const port = await freePort();
-    const server = await AuthServer.start({ websocket: `127.0.0.1:${port}` });
+    const server = await AuthServer.start({ websocket: true });
+    const port = Number(new URL(server.nats.websocketUrl ?? '').port);
     try {
       const info = await new Promise<string>((resolve, reject) => {
         const req = request({

@@ -1,7 +1,7 @@
 // Shared by the *.int.spec.ts suites of this lib (not a suite itself): a real nats-server started with the
 // configuration the lib generates, the store behind it, and a stand-in for the services in the services account.
 import { DomainError } from '@gwpool/domain';
-import { eventually, NatsServerProcess } from '@gwpool/testing';
+import { eventually, type NatsServer, startNatsServer } from '@gwpool/testing';
 import {
   type Authenticator,
   connect,
@@ -10,7 +10,7 @@ import {
   type NatsConnection,
   type PermissionViolationError,
 } from '@nats-io/transport-node';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountDirectory } from './account-directory.js';
@@ -19,7 +19,7 @@ import { identifyCaller } from './caller.js';
 import { nativeKeyPair } from './native-key-pair.js';
 import { connectClaimsPusher, pushAccountJwt } from './claims-push.js';
 import { REQUEST_INFO_HEADER } from './request-info.js';
-import { serverConfigOf, type ServerConfigOptions } from './server-config.js';
+import { serverConfigOf } from './server-config.js';
 
 /** What the stand-in service saw of a request, and who it decided the caller is. */
 export interface Seen {
@@ -27,6 +27,20 @@ export interface Seen {
   headers: Record<string, string>;
   caller?: unknown;
   error?: { code: string; message: string };
+}
+
+/** A nats-server in operator mode for the store, with the accounts preloaded and a resolver directory of its own. */
+function startAuthServer(
+  root: string,
+  store: AuthStore,
+  options: { port?: number; websocket?: boolean },
+): Promise<NatsServer> {
+  return startNatsServer({
+    dataDir: join(root, 'nats'),
+    port: options.port,
+    websocket: options.websocket,
+    extraConfig: serverConfigOf(store, { resolverDir: join(root, 'resolver') }),
+  });
 }
 
 export class AuthServer {
@@ -37,19 +51,16 @@ export class AuthServer {
   private constructor(
     readonly root: string,
     readonly store: AuthStore,
-    readonly configPath: string,
-    public nats: NatsServerProcess,
+    public nats: NatsServer,
     private pusher: NatsConnection,
   ) {}
 
   /** A server from a fresh store's configuration; every later change to the store is pushed to it. */
-  static async start(options: Omit<ServerConfigOptions, 'resolverDir'> = {}): Promise<AuthServer> {
+  static async start(options: { websocket?: boolean } = {}): Promise<AuthServer> {
     const root = await mkdtemp(join(process.env['GWPOOL_TEST_TMPDIR'] ?? tmpdir(), 'gwpool-auth-'));
     const store = await AuthStore.open(join(root, 'auth'));
-    const configPath = join(root, 'nats-server.conf');
-    await writeFile(configPath, serverConfigOf(store, { ...options, resolverDir: join(root, 'resolver') }));
-    const nats = await NatsServerProcess.start(20_000, configPath);
-    const server = new AuthServer(root, store, configPath, nats, await connectClaimsPusher(store, nats.url));
+    const nats = await startAuthServer(root, store, { websocket: options.websocket });
+    const server = new AuthServer(root, store, nats, await connectClaimsPusher(store, nats.url));
     store.applyChangesWith((account) => server.push(account));
     return server;
   }
@@ -134,7 +145,8 @@ export class AuthServer {
   async restart(): Promise<void> {
     await this.pusher.close().catch(() => undefined);
     await this.nats.stop();
-    this.nats = await NatsServerProcess.start(20_000, this.configPath);
+    // Same port, so the server a client knew comes back where it was.
+    this.nats = await startAuthServer(this.root, this.store, { port: Number(new URL(this.nats.url).port) });
     this.pusher = await connectClaimsPusher(this.store, this.nats.url);
   }
 
