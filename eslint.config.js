@@ -24,6 +24,8 @@ const depConstraints = [
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling'] },
   // The benchmark drives the services over NATS and seeds the log through the event-log adapter.
   { sourceTag: 'type:bench', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:tooling'] },
+  // The operators' CLI is a client of the public API: the contracts and the pure domain, nothing that runs services.
+  { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
 ];
 
 const pure = 'The domain is pure: frameworks, drivers and I/O belong in adapters and services.';
@@ -63,7 +65,7 @@ export default defineConfig(
   },
   {
     // Tags cannot tell a spec from production code; only specs and the testing lib itself use the test harness.
-    files: ['libs/*/src/**/*.ts', 'services/*/src/**/*.ts'],
+    files: ['libs/*/src/**/*.ts', 'services/*/src/**/*.ts', 'tools/*/src/**/*.ts'],
     ignores: ['**/*.spec.ts', 'libs/testing/**'],
     rules: {
       'no-restricted-imports': [

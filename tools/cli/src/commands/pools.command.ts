@@ -1,0 +1,138 @@
+import type { PoolDetails, PoolSummary } from '@gwpool/contracts/client';
+import { resolvePool } from '../client/pool-ref.js';
+import type { CliContext } from '../context.js';
+import { ApiError, UsageError } from '../errors.js';
+import { MEMBER_HEAD, memberRow, POOL_HEAD, poolFacts, poolHeadline, poolRow } from '../output/format.js';
+import type { CommandGroup } from '../program.js';
+
+const POOL_DETAIL_CONCURRENCY = 8;
+
+function printPool(ctx: CliContext, pool: PoolDetails): void {
+  const { out } = ctx;
+  out.line(poolHeadline(pool, out.paint));
+  for (const fact of poolFacts(pool, out.paint)) out.line(`  ${fact}`);
+  if (pool.members.length === 0) out.line('  no members');
+  else
+    out.table(
+      MEMBER_HEAD,
+      pool.members.map((m) => memberRow(m, out.now(), out.paint)),
+      '  ',
+    );
+}
+
+/** `pool.get` of every listed pool, a few at a time; a pool deleted meanwhile is left out. */
+async function details(ctx: CliContext, pools: PoolSummary[]): Promise<PoolDetails[]> {
+  const progress = ctx.out.progress('reading pools', pools.length);
+  const found: (PoolDetails | undefined)[] = pools.map(() => undefined);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < pools.length; i = next++) {
+      try {
+        found[i] = (await ctx.query<PoolDetails>('poolGet', { poolId: (pools[i] as PoolSummary).poolId })).value;
+      } catch (error) {
+        if (!(error instanceof ApiError && error.error.code === 'NOT_FOUND')) throw error;
+      }
+      progress.advance();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(POOL_DETAIL_CONCURRENCY, pools.length) }, worker));
+  } finally {
+    progress.end();
+  }
+  return found.filter((pool): pool is PoolDetails => pool !== undefined);
+}
+
+export const poolsCommands: CommandGroup = (program, kit) => {
+  const pools = program.command('pools').description('list, inspect, create, change and delete pools');
+
+  pools
+    .command('list')
+    .description("the org's pools with their health, members and consumers")
+    .option('-v, --verbose', 'also each pool’s members, with zone, last check and heartbeat age')
+    .action(
+      kit.action(async (ctx, command) => {
+        const { out } = ctx;
+        const reply = await ctx.query<{ pools: PoolSummary[] }>('poolList');
+        const verbose = command.opts<{ verbose?: boolean }>().verbose === true;
+        if (!verbose) {
+          out.reply(reply, ({ pools: list }) => {
+            if (list.length === 0) out.note(`no pools in org '${ctx.org}'`);
+            else
+              out.table(
+                POOL_HEAD,
+                list.map((p) => poolRow(p, out.paint)),
+              );
+          });
+          return;
+        }
+        const full = await details(ctx, reply.value.pools);
+        // Several replies make one document: `pool.get`'s replies, in `pool.list`'s order.
+        if (out.json) return out.line(JSON.stringify({ pools: full }));
+        if (full.length === 0) out.note(`no pools in org '${ctx.org}'`);
+        full.forEach((pool, i) => {
+          if (i > 0) out.line();
+          printPool(ctx, pool);
+        });
+      }),
+    );
+
+  pools
+    .command('get')
+    .description('one pool with its members')
+    .argument('<pool>', 'pool name or id')
+    .action(
+      kit.action(async (ctx, command) => {
+        const { poolId } = await resolvePool(ctx, command.args[0] as string);
+        ctx.out.reply(await ctx.query<PoolDetails>('poolGet', { poolId }), (pool) => printPool(ctx, pool));
+      }),
+    );
+
+  pools
+    .command('create')
+    .description('create a pool')
+    .argument('<name>', 'pool name: lowercase letters, digits and hyphens, unique in the org')
+    .option('-d, --description <text>', 'what the pool is for')
+    .action(
+      kit.action(async (ctx, command) => {
+        const { description } = command.opts<{ description?: string }>();
+        const body = { name: command.args[0], ...(description === undefined ? {} : { description }) };
+        const reply = await ctx.command<{ poolId: string; name: string }>('poolCreate', body);
+        ctx.out.reply(reply, (pool) => ctx.out.line(`created pool ${pool.name} (id ${pool.poolId})`));
+      }),
+    );
+
+  pools
+    .command('update')
+    .description('rename a pool or change its description')
+    .argument('<pool>', 'pool name or id')
+    .option('-n, --name <name>', 'new name')
+    .option('-d, --description <text>', 'new description ("" clears it)')
+    .action(
+      kit.action(async (ctx, command) => {
+        const { name, description } = command.opts<{ name?: string; description?: string }>();
+        if (name === undefined && description === undefined)
+          throw new UsageError('nothing to change: give --name or --description');
+        const { poolId } = await resolvePool(ctx, command.args[0] as string);
+        const body = {
+          poolId,
+          ...(name === undefined ? {} : { name }),
+          ...(description === undefined ? {} : { description }),
+        };
+        const reply = await ctx.command<{ name: string }>('poolUpdate', body);
+        ctx.out.reply(reply, (pool) => ctx.out.line(`updated pool ${pool.name}`));
+      }),
+    );
+
+  pools
+    .command('delete')
+    .description('delete a pool that no consumer uses (its gateways stay registered)')
+    .argument('<pool>', 'pool name or id')
+    .action(
+      kit.action(async (ctx, command) => {
+        const pool = await resolvePool(ctx, command.args[0] as string);
+        const reply = await ctx.command('poolDelete', { poolId: pool.poolId });
+        ctx.out.reply(reply, () => ctx.out.line(`deleted pool ${pool.name}`));
+      }),
+    );
+};

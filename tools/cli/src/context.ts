@@ -1,0 +1,59 @@
+import { COMMAND_SUBJECTS, QUERY_SUBJECTS } from '@gwpool/contracts/client';
+import { GwpoolClient, type Reply } from './client/gwpool-client.js';
+import { UsageError } from './errors.js';
+import type { Output } from './output/output.js';
+
+/** The global options, as commander hands them to every command (flags, else environment, else defaults). */
+export interface GlobalOptions {
+  server: string;
+  org?: string;
+  json?: boolean;
+  actor?: string;
+  timeout: number;
+}
+
+export type CommandName = keyof typeof COMMAND_SUBJECTS;
+export type QueryName = keyof typeof QUERY_SUBJECTS;
+
+/** `gwpool.v1.*.cmd.pool.create` with the org in place of the wildcard. */
+const forOrg = (pattern: string, org: string): string => pattern.replace('.*.', `.${org}.`);
+
+/** What a command runs with: the options, the output, and a NATS client connected on first use. */
+export class CliContext {
+  private client?: Promise<GwpoolClient>;
+
+  constructor(
+    readonly options: GlobalOptions,
+    readonly out: Output,
+  ) {}
+
+  get org(): string {
+    if (!this.options.org) throw new UsageError('no org given: pass --org ORG or set GWPOOL_ORG');
+    return this.options.org;
+  }
+
+  connect(longLived = false): Promise<GwpoolClient> {
+    this.client ??= GwpoolClient.connect({
+      server: this.options.server,
+      timeoutMs: this.options.timeout,
+      actor: this.options.actor,
+      longLived,
+    });
+    return this.client;
+  }
+
+  async command<T>(name: CommandName, body: object): Promise<Reply<T>> {
+    const subject = forOrg(COMMAND_SUBJECTS[name], this.org);
+    return (await this.connect()).call<T>(subject, body);
+  }
+
+  async query<T>(name: QueryName, body: object = {}): Promise<Reply<T>> {
+    const subject = forOrg(QUERY_SUBJECTS[name], this.org);
+    return (await this.connect()).call<T>(subject, body);
+  }
+
+  async close(): Promise<void> {
+    const client = await this.client?.catch(() => undefined);
+    await client?.close();
+  }
+}
