@@ -148,17 +148,17 @@ async function main() {
       if (!stopping && code !== 0) console.error(`demo fleet exited (${code ?? signal}); the services keep running`);
     });
   }
-  const cli = `NATS_URL=${urls.NATS_URL} node infra/scripts/gwpool.mjs`;
+  const cli = `NATS_URL=${urls.NATS_URL} npx gwpool --org ${org}`;
   console.log(`
 gateway-pools is up (Ctrl-C stops ${own ? 'the services and the servers' : 'the services'})
   NATS          ${urls.NATS_URL}${own ? `   monitor ${own.nats.monitorUrl}` : ''}
   PostgreSQL    ${urls.EVENT_STORE_URL}${own ? '   data in .data/' : ''}
   settings      HEARTBEAT_TTL=${env.HEARTBEAT_TTL} ENTITLEMENTS=${env.ENTITLEMENTS}${withDemo ? ` DEMO_ORG=${org}` : ''}
 try
-  ${cli} pools ${org}
-  ${cli} pick ${org} <poolId>
-  ${cli} watch 'gwpool.v1.${org}.health.*'
-  ${cli} request gwpool.v1.${org}.query.pool.list '{}'
+  ${cli} pools list --verbose
+  ${cli} route pick ${withDemo ? 'edge-eu' : '<pool>'}
+  ${cli} watch
+  ${cli} request gwpool.v1.${org}.query.pool.list
   nats --server ${urls.NATS_URL} request gwpool.v1.${org}.query.pool.list '{}'   (with the nats CLI)
 `);
 }
