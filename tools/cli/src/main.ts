@@ -32,10 +32,6 @@ const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, e
 
 /** Runs one command line (without `node` and the script) and returns the exit status. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
-  // `gwpool … | head` closes the pipe early: that is the reader's choice, not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-  });
   try {
     await buildProgram(io).parseAsync([...argv], { from: 'user' });
     return 0;

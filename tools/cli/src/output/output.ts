@@ -63,7 +63,7 @@ export class Output {
 
   /** Progress on stderr when it is a terminal; silent otherwise. */
   progress(label: string, total?: number): Progress {
-    const terminal = this.io.stderr.isTTY === true && !this.io.env['NO_COLOR'] ? this.io.stderr : undefined;
+    const terminal = this.io.stderr.isTTY === true && this.io.env['TERM'] !== 'dumb' ? this.io.stderr : undefined;
     return new Progress(terminal, label, total, () => this.io.now());
   }
 }
