@@ -3,7 +3,10 @@
 // Longer than most files because it walks every command once.
 import { jest } from '@jest/globals';
 import type { PoolDetails, PoolSummary } from '@gwpool/contracts';
+import { orgStreamId } from '@gwpool/domain';
+import { PostgresEventLog } from '@gwpool/event-log-postgres';
 import { eventually, TestStack } from '@gwpool/testing';
+import { randomUUID } from 'node:crypto';
 import {
   ANSI,
   type CliRun,
@@ -274,6 +277,31 @@ describe('the gwpool CLI', () => {
     expect(await ok('pools', 'delete', 'edge-west')).toBe('deleted pool edge-west\n');
     const empty = await gwpool('pools', 'list');
     expect(empty).toEqual({ code: 0, stdout: '', stderr: "no pools in org 'acme'\n" });
+  });
+
+  it('warns on stderr while the org is degraded, and leaves the marker to the reply with --json', async () => {
+    // An invalid event written past the schema check, as an old log may hold: the org's queries carry `degraded`.
+    const raw = await PostgresEventLog.open({ url: stack.env.EVENT_STORE_URL });
+    const metadata = { correlationId: 'legacy', causationId: 'legacy', occurredAt: new Date().toISOString() };
+    const bad = { id: randomUUID(), type: 'PoolCreated', data: { poolId: 'p-42', name: 42 }, metadata };
+    await raw.append(orgStreamId('damaged'), [bad], 'no_stream');
+    await raw.close();
+    const damaged = { ...env, GWPOOL_ORG: 'damaged' };
+    const human = await eventually(
+      () => runGwpool(['pools', 'list'], damaged),
+      (r) => r.stderr.includes('warning:'),
+      { label: 'degraded warning' },
+    );
+    expect(human).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: expect.stringMatching(
+        /^warning: org 'damaged' has 1 quarantined event [^\n]+\nno pools in org 'damaged'\n$/,
+      ),
+    });
+    const json = await runGwpool(['pools', 'list', '--json'], damaged);
+    expect([json.code, json.stderr]).toEqual([0, '']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ pools: [], degraded: { quarantinedEvents: 1 } });
   });
 
   it('colours only a terminal, and not even that with NO_COLOR', async () => {

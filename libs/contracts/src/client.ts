@@ -2,4 +2,4 @@
 // load, which a CLI would pay on every run.
 export * from './subjects.js';
 export * from './wire-errors.js';
-export type * from './replies.js';
+export * from './replies.js';

@@ -1,6 +1,7 @@
 import { COMMAND_SUBJECTS, QUERY_SUBJECTS } from '@gwpool/contracts/client';
 import { GwpoolClient, type Reply } from './client/gwpool-client.js';
 import { UsageError } from './errors.js';
+import { degradedWarning } from './output/format.js';
 import type { Output } from './output/output.js';
 
 /** The global options, as commander hands them to every command (flags, else environment, else defaults). */
@@ -49,7 +50,11 @@ export class CliContext {
 
   async query<T>(name: QueryName, body: object = {}): Promise<Reply<T>> {
     const subject = forOrg(QUERY_SUBJECTS[name], this.org);
-    return (await this.connect()).call<T>(subject, body);
+    const reply = await (await this.connect()).call<T>(subject, body);
+    // With --json the marker is in the reply printed; for people it must not go unnoticed.
+    const warning = degradedWarning(reply.value);
+    if (warning && !this.out.json) this.out.warn(warning);
+    return reply;
   }
 
   async close(): Promise<void> {

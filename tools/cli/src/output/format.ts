@@ -1,5 +1,12 @@
 // Pure formatting of API replies for people: no I/O, no clock, colour only through the `Paint` given.
-import type { GatewayView, PoolDetails, PoolHealthUpdate, PoolMemberView, PoolSummary } from '@gwpool/contracts/client';
+import type {
+  DegradedMarker,
+  GatewayView,
+  PoolDetails,
+  PoolHealthUpdate,
+  PoolMemberView,
+  PoolSummary,
+} from '@gwpool/contracts/client';
 import type { PoolStatus } from '@gwpool/domain';
 
 export type Style = 'green' | 'yellow' | 'red' | 'bold' | 'dim';
@@ -102,6 +109,12 @@ export function poolFacts(pool: PoolDetails, paint: Paint): string[] {
   if (pool.description) facts.push(['description', pool.description]);
   const width = Math.max(...facts.map(([key]) => key.length));
   return facts.map(([key, value]) => `${paint('dim', key.padEnd(width))}  ${value}`);
+}
+
+/** The warning a query reply carries while events of the org's log are quarantined (docs/api.md), if any. */
+export function degradedWarning(reply: unknown): string | undefined {
+  const degraded = (reply as { degraded?: Partial<DegradedMarker> } | null | undefined)?.degraded;
+  return typeof degraded?.message === 'string' ? degraded.message : undefined;
 }
 
 /** The time of day, UTC, to the millisecond: `16:21:07.412Z`. */

@@ -1,6 +1,7 @@
 import type { GatewayView, PoolDetails, PoolSummary } from '@gwpool/contracts/client';
 import {
   age,
+  degradedWarning,
   formatDuration,
   gatewayBadge,
   gatewayRow,
@@ -115,6 +116,20 @@ describe('table rows without colour', () => {
       'description  EU edge',
     ]);
     expect(poolFacts({ ...details, description: undefined }, plain)).toEqual([`id  ${pool.poolId}`]);
+  });
+});
+
+describe('degraded orgs', () => {
+  it('finds the warning a query reply carries while events of the org are quarantined', () => {
+    const message = "org 'acme' has 1 quarantined event in its log that could not be applied";
+    expect(degradedWarning({ pools: [], degraded: { quarantinedEvents: 1, message } })).toBe(message);
+  });
+
+  it('finds none in a reply without it, or in something that is not a reply', () => {
+    expect(degradedWarning({ pools: [] })).toBeUndefined();
+    expect(degradedWarning({ degraded: { message: 3 } })).toBeUndefined();
+    expect(degradedWarning(null)).toBeUndefined();
+    expect(degradedWarning(undefined)).toBeUndefined();
   });
 });
 

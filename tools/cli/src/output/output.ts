@@ -21,6 +21,7 @@ export interface Io {
 export class Output {
   readonly paint: Paint;
   readonly errPaint: Paint;
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly io: Io,
@@ -51,8 +52,11 @@ export class Output {
     this.io.stderr.write(`${this.errPaint('dim', text)}\n`);
   }
 
-  error(text: string): void {
-    this.io.stderr.write(`${text}\n`);
+  /** A warning about the answer itself (a degraded org), once per run however many replies carry it. */
+  warn(text: string): void {
+    if (this.warned.has(text)) return;
+    this.warned.add(text);
+    this.io.stderr.write(`${this.errPaint('yellow', 'warning:')} ${text}\n`);
   }
 
   /** A reply: its text unchanged with --json, otherwise as `human` renders it. */
