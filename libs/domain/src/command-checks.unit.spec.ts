@@ -1,0 +1,62 @@
+import type { OrgCommand } from './index.js';
+import { given, gatewayRegistered, poolCreated } from './testing/decider-spec.js';
+
+describe('the second line of defence: decide checks the type of every field', () => {
+  const edge = [poolCreated('p-eu', 'edge-eu'), gatewayRegistered('gw-1')];
+  const WRONG = [123, true, null, ['x'], { id: 'x' }, '', 'bad id!', 'x'.repeat(65)];
+  const cases: [string, (value: unknown) => OrgCommand][] = [
+    ['RegisterGateway.gatewayId', (v) => ({ type: 'RegisterGateway', data: { gatewayId: v } }) as never],
+    ['RegisterGateway.zone', (v) => ({ type: 'RegisterGateway', data: { gatewayId: 'gw-2', zone: v } }) as never],
+    ['DeregisterGateway.gatewayId', (v) => ({ type: 'DeregisterGateway', data: { gatewayId: v } }) as never],
+    ['CreatePool.poolId', (v) => ({ type: 'CreatePool', data: { poolId: v, name: 'edge-us' } }) as never],
+    ['CreatePool.name', (v) => ({ type: 'CreatePool', data: { poolId: 'p-us', name: v } }) as never],
+    ['UpdatePool.poolId', (v) => ({ type: 'UpdatePool', data: { poolId: v } }) as never],
+    ['UpdatePool.name', (v) => ({ type: 'UpdatePool', data: { poolId: 'p-eu', name: v } }) as never],
+    ['DeletePool.poolId', (v) => ({ type: 'DeletePool', data: { poolId: v } }) as never],
+    ['AddPoolMember.gatewayId', (v) => ({ type: 'AddPoolMember', data: { poolId: 'p-eu', gatewayId: v } }) as never],
+    ['RemovePoolMember.poolId', (v) => ({ type: 'RemovePoolMember', data: { poolId: v, gatewayId: 'gw-1' } }) as never],
+    ['DetachConsumer.consumerId', (v) => ({ type: 'DetachConsumer', data: { consumerId: v } }) as never],
+    [
+      'AttachConsumer.consumerId',
+      (v) =>
+        ({
+          type: 'AttachConsumer',
+          data: { consumerId: v, consumerType: 'pam', target: { kind: 'pool', poolId: 'p-eu' }, healthyGatewayIds: [] },
+        }) as never,
+    ],
+    [
+      'AttachConsumer.target',
+      (v) =>
+        ({
+          type: 'AttachConsumer',
+          data: {
+            consumerId: 'c',
+            consumerType: 'pam',
+            target: { kind: 'gateway', gatewayId: v },
+            healthyGatewayIds: [],
+          },
+        }) as never,
+    ],
+  ];
+
+  it.each(cases)('refuses a %s that is not a valid string, whatever its type', (_field, command) => {
+    for (const value of WRONG) {
+      given(edge).when(command(value)).thenRefuses('VALIDATION_FAILED', 'invalid request');
+    }
+  });
+
+  it.each([
+    ['a pool name of the wrong type', { type: 'CreatePool', data: { poolId: 'p', name: 42 } }],
+    ['a description that is not a string', { type: 'CreatePool', data: { poolId: 'p', name: 'a', description: 7 } }],
+    ['a gateway name that is an object', { type: 'RegisterGateway', data: { gatewayId: 'g', name: { a: 1 } } }],
+    ['an entitlement that is a string', { type: 'SetEntitlement', data: { gatewayPools: 'true' } }],
+    ['a consumer type it does not know', { type: 'DetachConsumer', data: { consumerId: 'c', extra: 1 } }],
+    ['a void of a negative revision', { type: 'VoidEvent', data: { revision: -1, reason: 'r' } }],
+    ['a void with an empty reason', { type: 'VoidEvent', data: { revision: 0, reason: '' } }],
+    ['data that is null', { type: 'DeletePool', data: null }],
+  ])('refuses %s', (_label, command) => {
+    given(edge)
+      .when(command as unknown as OrgCommand)
+      .thenRefuses('VALIDATION_FAILED');
+  });
+});

@@ -1,0 +1,75 @@
+import type { AttachConsumer, DetachConsumer, EntitlementPolicy } from '../commands.js';
+import { DomainError, notFound } from '../errors.js';
+import type { ConsumerTarget, OrgEvent } from '../events.js';
+import type { OrgCatalog, PoolState } from '../org-catalog.js';
+import { requireGateway, requirePool } from './lookups.js';
+import { assertGatewayPoolsEnabled } from './org-rules.js';
+
+const sameTarget = (a: ConsumerTarget, b: ConsumerTarget): boolean =>
+  a.kind === 'pool' ? b.kind === 'pool' && a.poolId === b.poolId : b.kind === 'gateway' && a.gatewayId === b.gatewayId;
+
+/** The gateways whose health decides whether a consumer may be attached to a target. */
+export function gatewaysBehind(state: OrgCatalog, target: ConsumerTarget): string[] {
+  if (target.kind === 'gateway') return [target.gatewayId];
+  return [...(state.pools.get(target.poolId)?.members ?? [])];
+}
+
+function assertUsable(state: OrgCatalog, target: ConsumerTarget, healthy: ReadonlySet<string>): void {
+  if (target.kind === 'gateway') {
+    requireGateway(state, target.gatewayId);
+    if (!healthy.has(target.gatewayId)) {
+      throw new DomainError('NO_HEALTHY_GATEWAY', `gateway '${target.gatewayId}' is not healthy`, {
+        gatewayId: target.gatewayId,
+      });
+    }
+    return;
+  }
+  const pool = requirePool(state, target.poolId);
+  let count = 0;
+  for (const member of pool.members) if (healthy.has(member)) count += 1;
+  if (count === 0) throw noHealthyGateway(pool, 0);
+}
+
+export const noHealthyGateway = (pool: PoolState, healthy: number): DomainError =>
+  new DomainError(
+    'NO_HEALTHY_GATEWAY',
+    `pool '${pool.name}' has no healthy gateway (${healthy}/${pool.members.size} healthy)`,
+    { poolId: pool.poolId, healthy, total: pool.members.size },
+  );
+
+/**
+ * A consumer has exactly one target, which must be usable now; attaching it elsewhere moves it in one event.
+ * Attaching it again to the same target with the same type is a no-op and skips the health check.
+ */
+export function decideAttachConsumer(
+  command: AttachConsumer,
+  state: OrgCatalog,
+  policy: EntitlementPolicy,
+): OrgEvent[] {
+  const { consumerId, consumerType, target, healthyGatewayIds } = command.data;
+  if (target.kind === 'pool') {
+    assertGatewayPoolsEnabled(state, policy);
+    requirePool(state, target.poolId);
+  } else {
+    requireGateway(state, target.gatewayId);
+  }
+  const existing = state.consumers.get(consumerId);
+  if (existing && existing.consumerType === consumerType && sameTarget(existing.target, target)) return [];
+  assertUsable(state, target, new Set(healthyGatewayIds));
+  return [
+    {
+      type: 'ConsumerAttached',
+      data: { consumerId, consumerType, target, ...(existing ? { previousTarget: existing.target } : {}) },
+    },
+  ];
+}
+
+export function decideDetachConsumer(command: DetachConsumer, state: OrgCatalog): OrgEvent[] {
+  const existing = state.consumers.get(command.data.consumerId);
+  if (!existing) {
+    throw notFound(`consumer '${command.data.consumerId}' not found in org '${state.org}'`, {
+      consumerId: command.data.consumerId,
+    });
+  }
+  return [{ type: 'ConsumerDetached', data: { consumerId: existing.consumerId, previousTarget: existing.target } }];
+}
