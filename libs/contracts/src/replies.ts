@@ -1,31 +1,7 @@
 import { type CheckResult, type ConsumerType, isRecord, isToken, type PoolStatus } from '@gwpool/domain';
 
-export interface PoolSummary {
-  poolId: string;
-  name: string;
-  status: PoolStatus;
-  healthy: number;
-  total: number;
-  consumerCount: number;
-}
-
-export interface PoolMemberView {
-  gatewayId: string;
-  name?: string;
-  zone?: string;
-  healthy: boolean;
-  lastHeartbeatAt: string | null;
-  lastCheck: CheckResult | null;
-}
-
-export interface PoolDetails extends PoolSummary {
-  description?: string;
-  members: PoolMemberView[];
-}
-
-export interface GatewayView extends PoolMemberView {
-  pools: string[];
-}
+/** Pool and gateway views are the domain's own read shapes, sent as they are. */
+export type { GatewayView, PoolDetails, PoolMemberView, PoolSummary } from '@gwpool/domain';
 
 export interface ConsumerView {
   consumerId: string;

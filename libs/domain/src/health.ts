@@ -7,6 +7,9 @@ export interface Liveness {
   check: CheckResult;
 }
 
+/** Where a rule or a view finds a gateway's last heartbeat (undefined: it never sent one that is known). */
+export type LivenessLookup = (gatewayId: string) => Liveness | undefined;
+
 export const DEFAULT_HEARTBEAT_TTL_MS = 60 * 60 * 1000;
 
 /** Healthy: the last heartbeat is younger than the TTL and its check did not fail. */

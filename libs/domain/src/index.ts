@@ -10,3 +10,4 @@ export * from './org-catalog.js';
 export * from './quarantine.js';
 export * from './routing/index.js';
 export * from './shapes.js';
+export * from './views/health-views.js';

@@ -1,4 +1,3 @@
 export * from './live-catalog.js';
 export * from './liveness-view.js';
 export * from './view-docs.js';
-export * from './read-views.js';

@@ -1,6 +1,6 @@
 import { healthSubject, type LivenessFact, type PoolHealthUpdate } from '@gwpool/contracts';
-import type { PoolState } from '@gwpool/domain';
-import { type LiveCatalog, type LivenessView, poolSummary } from '@gwpool/live-catalog';
+import { type PoolState, poolSummary } from '@gwpool/domain';
+import type { LiveCatalog, LivenessView } from '@gwpool/live-catalog';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 const TICK_MS = 200;

@@ -2,12 +2,14 @@ import type { Settings } from '@gwpool/config';
 import {
   assertGatewayPoolsEnabled,
   DomainError,
+  type HealthyPickContext,
   initialCatalog,
+  type LivenessLookup,
   type OrgCatalog,
   type PoolState,
   requirePool,
 } from '@gwpool/domain';
-import { type LiveCatalog, type LivenessLookup, type LivenessView } from '@gwpool/live-catalog';
+import type { LiveCatalog, LivenessView } from '@gwpool/live-catalog';
 
 /** The in-memory state every query reads; nothing here touches a database. */
 export class RoutingView {
@@ -50,6 +52,11 @@ export class RoutingView {
 
   lookup(org: string): LivenessLookup {
     return (gatewayId) => this.liveness.get(org, gatewayId);
+  }
+
+  /** Health is judged at this moment: the routing rules take the time and randomness from here. */
+  pickContext(org: string): HealthyPickContext {
+    return { liveness: this.lookup(org), now: Date.now(), ttlMs: this.ttlMs, random: Math.random };
   }
 
   consumer(org: string, consumerId: string) {

@@ -1,6 +1,13 @@
 import type { ConsumerView, DegradedMarker, GatewayView, PoolDetails, PoolSummary } from '@gwpool/contracts';
-import { degradedMarker, DomainError, isHealthy, noHealthyGateway, type OrgCatalog } from '@gwpool/domain';
-import { gatewayViews, pickHealthy, poolDetails, poolSummary } from '@gwpool/live-catalog';
+import {
+  degradedMarker,
+  gatewayViews,
+  type OrgCatalog,
+  poolDetails,
+  poolSummary,
+  routeThroughGateway,
+  routeThroughPool,
+} from '@gwpool/domain';
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { RoutingView } from './routing-view.js';
@@ -110,8 +117,7 @@ export class PickRouteHandler implements IQueryHandler<PickRouteQuery> {
   constructor(@Inject(RoutingView) private readonly view: RoutingView) {}
   async execute({ org, poolId }: PickRouteQuery) {
     const { catalog, pool } = this.view.pool(org, poolId);
-    const gatewayId = pickHealthy(this.view.members(catalog, pool), this.view.lookup(org), Date.now(), this.view.ttlMs);
-    if (gatewayId === undefined) throw noHealthyGateway(pool, 0);
+    const gatewayId = routeThroughPool(pool, this.view.members(catalog, pool), this.view.pickContext(org));
     return { poolId, gatewayId };
   }
 }
@@ -123,28 +129,10 @@ export class ResolveRouteHandler implements IQueryHandler<ResolveRouteQuery> {
     const { target } = this.view.consumer(org, consumerId);
     if (target.kind === 'pool') {
       const { catalog, pool } = this.view.pool(org, target.poolId);
-      const gatewayId = pickHealthy(
-        this.view.members(catalog, pool),
-        this.view.lookup(org),
-        Date.now(),
-        this.view.ttlMs,
-      );
-      if (gatewayId === undefined) throw noHealthyGateway(pool, 0);
+      const gatewayId = routeThroughPool(pool, this.view.members(catalog, pool), this.view.pickContext(org));
       return { consumerId, poolId: pool.poolId, gatewayId };
     }
-    const { gatewayId } = target;
-    const registered = this.view.org(org).gateways.has(gatewayId);
-    if (!registered || !isHealthy(this.view.liveness.get(org, gatewayId), Date.now(), this.view.ttlMs)) {
-      const why = registered ? 'is not healthy' : 'is no longer registered';
-      throw new DomainError(
-        'NO_HEALTHY_GATEWAY',
-        `consumer '${consumerId}' routes through gateway '${gatewayId}', which ${why}`,
-        {
-          consumerId,
-          gatewayId,
-        },
-      );
-    }
+    const gatewayId = routeThroughGateway(this.view.org(org), consumerId, target.gatewayId, this.view.pickContext(org));
     return { consumerId, gatewayId };
   }
 }

@@ -1,6 +1,7 @@
 export * from './flap-damping.js';
 export * from './member-capacity.js';
 export * from './passive-ejection.js';
+export * from './pick-healthy.js';
 export * from './pool-alerts.js';
 export * from './route-pick.js';
 export * from './routing-types.js';

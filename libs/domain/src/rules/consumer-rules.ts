@@ -1,7 +1,8 @@
 import type { AttachConsumer, DetachConsumer, EntitlementPolicy } from '../commands.js';
 import { DomainError, notFound } from '../errors.js';
 import type { ConsumerTarget, OrgEvent } from '../events.js';
-import type { OrgCatalog, PoolState } from '../org-catalog.js';
+import type { OrgCatalog } from '../org-catalog.js';
+import { noHealthyGateway } from '../routing/pick-healthy.js';
 import { requireGateway, requirePool } from './lookups.js';
 import { assertGatewayPoolsEnabled } from './org-rules.js';
 
@@ -29,13 +30,6 @@ function assertUsable(state: OrgCatalog, target: ConsumerTarget, healthy: Readon
   for (const member of pool.members) if (healthy.has(member)) count += 1;
   if (count === 0) throw noHealthyGateway(pool, 0);
 }
-
-export const noHealthyGateway = (pool: PoolState, healthy: number): DomainError =>
-  new DomainError(
-    'NO_HEALTHY_GATEWAY',
-    `pool '${pool.name}' has no healthy gateway (${healthy}/${pool.members.size} healthy)`,
-    { poolId: pool.poolId, healthy, total: pool.members.size },
-  );
 
 /**
  * A consumer has exactly one target, which must be usable now; attaching it elsewhere moves it in one event.

@@ -1,5 +1,7 @@
-import type { Liveness } from '@gwpool/domain';
-import { type LivenessLookup, pickHealthy } from './read-views.js';
+import { DomainError } from '../errors.js';
+import type { Liveness, LivenessLookup } from '../health.js';
+import { foldCatalog } from '../org-catalog.js';
+import { pickHealthy, routeThroughGateway, routeThroughPool } from './pick-healthy.js';
 
 const NOW = 1_000_000;
 const TTL = 5_000;
@@ -69,14 +71,70 @@ describe('pickHealthy', () => {
   it('answers undefined when no member is healthy, or the pool is empty', () => {
     const { members, lookup } = fleet(3, { g0: 'failed', g1: 'silent', g2: 'failed' });
 
-    expect(pickHealthy(members, lookup, NOW, TTL)).toBeUndefined();
-    expect(pickHealthy([], lookup, NOW, TTL)).toBeUndefined();
+    expect(pickHealthy(members, lookup, NOW, TTL, seeded(1))).toBeUndefined();
+    expect(pickHealthy([], lookup, NOW, TTL, seeded(1))).toBeUndefined();
   });
 
   it('treats a member that never sent a heartbeat as unhealthy', () => {
     const { lookup } = fleet(1);
 
     expect(pickHealthy(['g0', 'never-beat'], lookup, NOW, TTL, seeded(5))).toBe('g0');
-    expect(pickHealthy(['never-beat'], lookup, NOW, TTL)).toBeUndefined();
+    expect(pickHealthy(['never-beat'], lookup, NOW, TTL, seeded(1))).toBeUndefined();
+  });
+});
+
+describe('the no-healthy-gateway decisions of a route', () => {
+  const catalog = foldCatalog('acme', [
+    { event: { type: 'GatewayRegistered', data: { gatewayId: 'g0' } }, revision: 0 },
+    { event: { type: 'GatewayRegistered', data: { gatewayId: 'g1' } }, revision: 1 },
+    { event: { type: 'PoolCreated', data: { poolId: 'p-eu', name: 'edge-eu' } }, revision: 2 },
+    { event: { type: 'PoolMemberAdded', data: { poolId: 'p-eu', gatewayId: 'g0' } }, revision: 3 },
+    { event: { type: 'PoolMemberAdded', data: { poolId: 'p-eu', gatewayId: 'g1' } }, revision: 4 },
+  ]);
+  const pool = catalog.pools.get('p-eu')!;
+  const context = (lookup: LivenessLookup) => ({ liveness: lookup, now: NOW, ttlMs: TTL, random: seeded(9) });
+
+  it('routes through a healthy member of the pool', () => {
+    const { lookup } = fleet(2, { g0: 'failed' });
+
+    expect(routeThroughPool(pool, ['g0', 'g1'], context(lookup))).toBe('g1');
+  });
+
+  it('refuses a pool none of whose members is healthy, naming it with the counts', () => {
+    const { lookup } = fleet(2, { g0: 'failed', g1: 'silent' });
+
+    let thrown: unknown;
+    try {
+      routeThroughPool(pool, ['g0', 'g1'], context(lookup));
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toEqual(
+      new DomainError('NO_HEALTHY_GATEWAY', "pool 'edge-eu' has no healthy gateway (0/2 healthy)"),
+    );
+    expect((thrown as DomainError).details).toEqual({ poolId: 'p-eu', healthy: 0, total: 2 });
+  });
+
+  it('routes a consumer through its gateway while that gateway is registered and healthy', () => {
+    const { lookup } = fleet(2);
+
+    expect(routeThroughGateway(catalog, 'ds-1', 'g1', context(lookup))).toBe('g1');
+  });
+
+  it('refuses a consumer whose gateway is not healthy, or no longer registered', () => {
+    const { lookup } = fleet(2, { g1: 'failed' });
+
+    expect(() => routeThroughGateway(catalog, 'ds-1', 'g1', context(lookup))).toThrow(
+      new DomainError('NO_HEALTHY_GATEWAY', "consumer 'ds-1' routes through gateway 'g1', which is not healthy"),
+    );
+    expect(() =>
+      routeThroughGateway(
+        catalog,
+        'ds-1',
+        'gone',
+        context(() => ({ at: NOW, check: 'passed' })),
+      ),
+    ).toThrow("consumer 'ds-1' routes through gateway 'gone', which is no longer registered");
   });
 });

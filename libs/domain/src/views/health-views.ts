@@ -1,32 +1,37 @@
-import type { GatewayView, PoolDetails, PoolMemberView, PoolSummary } from '@gwpool/contracts';
-import { isHealthy, type Liveness, type OrgCatalog, type PoolState, poolStatus } from '@gwpool/domain';
-
-export type LivenessLookup = (gatewayId: string) => Liveness | undefined;
-
-const SAMPLING_TRIES = 8;
+import { type CheckResult, isHealthy, type LivenessLookup, type PoolStatus, poolStatus } from '../health.js';
+import type { OrgCatalog, PoolState } from '../org-catalog.js';
 
 /**
- * A member chosen uniformly at random among the healthy ones, or undefined when none is.
- * Sampling first keeps a pick O(1) when most members are healthy (a rejected draw changes no odds);
- * only a mostly unhealthy pool pays for the full scan.
+ * What queries show of pools and gateways. Health is computed at read time from the last heartbeat, so a TTL
+ * running out shows without any new event. The wire replies (`@gwpool/contracts`) are these types.
  */
-export function pickHealthy(
-  members: readonly string[],
-  liveness: LivenessLookup,
-  now: number,
-  ttlMs: number,
-  random: () => number = Math.random,
-): string | undefined {
-  if (members.length === 0) return undefined;
-  for (let i = 0; i < SAMPLING_TRIES; i += 1) {
-    const gatewayId = members[Math.floor(random() * members.length)] as string;
-    if (isHealthy(liveness(gatewayId), now, ttlMs)) return gatewayId;
-  }
-  const healthy = members.filter((gatewayId) => isHealthy(liveness(gatewayId), now, ttlMs));
-  return healthy.length === 0 ? undefined : healthy[Math.floor(random() * healthy.length)];
+export interface PoolSummary {
+  poolId: string;
+  name: string;
+  status: PoolStatus;
+  healthy: number;
+  total: number;
+  consumerCount: number;
 }
 
-/** Health is computed at read time from the last heartbeat, so a TTL running out shows without any new event. */
+export interface PoolMemberView {
+  gatewayId: string;
+  name?: string;
+  zone?: string;
+  healthy: boolean;
+  lastHeartbeatAt: string | null;
+  lastCheck: CheckResult | null;
+}
+
+export interface PoolDetails extends PoolSummary {
+  description?: string;
+  members: PoolMemberView[];
+}
+
+export interface GatewayView extends PoolMemberView {
+  pools: string[];
+}
+
 export function countHealthy(pool: PoolState, liveness: LivenessLookup, now: number, ttlMs: number): number {
   let count = 0;
   for (const gatewayId of pool.members) if (isHealthy(liveness(gatewayId), now, ttlMs)) count += 1;
