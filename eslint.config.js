@@ -14,11 +14,22 @@ const drivers = ['@nestjs/*', '@nats-io/*', '@kurrent/*', 'pg', 'mongodb'];
 const depConstraints = [
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: drivers },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
+  // The settings every service reads from its environment.
+  { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: drivers },
   { sourceTag: 'type:port', onlyDependOnLibsWithTags: core, bannedExternalImports: drivers },
-  { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing'] },
+  { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: [...core, 'type:config', 'type:adapter', 'type:testing'] },
+  // In-memory state kept current from the log or the liveness facts, through the ports: no driver of its own.
+  {
+    sourceTag: 'type:follower',
+    onlyDependOnLibsWithTags: core,
+    bannedExternalImports: ['@kurrent/*', 'pg', 'mongodb'],
+  },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing', 'type:tooling'] },
   // No service tag here: services talk over NATS, never through imports (Nx also refuses imports of applications).
-  { sourceTag: 'type:service', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing'] },
+  {
+    sourceTag: 'type:service',
+    onlyDependOnLibsWithTags: [...core, 'type:config', 'type:adapter', 'type:follower', 'type:testing'],
+  },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing', 'type:tooling'] },
   // Launching servers and services from dist/: for the test harness, the benchmark and the npm scripts only.
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling'] },

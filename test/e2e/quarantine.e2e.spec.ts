@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { orgStreamId } from '@gwpool/domain';
 import { PostgresEventLog } from '@gwpool/event-log-postgres';
-import { catalogsFromDocs } from '@gwpool/live-catalog';
+import { catalogsFromDocs } from '@gwpool/catalog-docs';
 import { openReadModel } from '@gwpool/storage';
 import { eventually, TestStack } from '@gwpool/testing';
 import { randomUUID } from 'node:crypto';

@@ -7,7 +7,7 @@ import {
   RequestValidationError,
 } from '@gwpool/contracts';
 import { clip, WIRE_LIMITS } from '@gwpool/nats';
-import { LiveCatalog } from '@gwpool/live-catalog';
+import { CatalogFollower } from '@gwpool/log-followers';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { LivenessRecorder } from './liveness-recorder.js';
@@ -23,7 +23,7 @@ export class HeartbeatController {
   private lastDropLog = 0;
 
   constructor(
-    @Inject(LiveCatalog) private readonly catalog: LiveCatalog,
+    @Inject(CatalogFollower) private readonly catalog: CatalogFollower,
     @Inject(LivenessRecorder) private readonly recorder: LivenessRecorder,
   ) {}
 

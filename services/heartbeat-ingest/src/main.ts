@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadSettings } from '@gwpool/config';
-import { LiveCatalog } from '@gwpool/live-catalog';
+import { CatalogFollower } from '@gwpool/log-followers';
 import { connectNats, startMicroservice } from '@gwpool/nats';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { HeartbeatIngestModule } from './app.module.js';
@@ -11,7 +11,7 @@ const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
 const nc = await connectNats(settings.natsUrl, 'heartbeat-ingest:facts');
 // The registered gateways must be known before the first heartbeat is judged.
-const catalog = new LiveCatalog(eventLog, readModel);
+const catalog = new CatalogFollower(eventLog, readModel);
 await catalog.start();
 const recorder = new LivenessRecorder(nc, readModel);
 recorder.start();

@@ -1,4 +1,4 @@
-import { LiveCatalog } from '@gwpool/live-catalog';
+import { CatalogFollower } from '@gwpool/log-followers';
 import { type Closable, ShutdownCloser } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthPublisher } from './health-publisher.js';
@@ -8,7 +8,7 @@ import { ViewWriter } from './view-writer.js';
 @Module({})
 export class ProjectorModule {
   static register(deps: {
-    catalog: LiveCatalog;
+    catalog: CatalogFollower;
     writer: ViewWriter;
     health: HealthPublisher;
     closables: Closable[];
@@ -17,7 +17,7 @@ export class ProjectorModule {
       module: ProjectorModule,
       controllers: [ProjectorController],
       providers: [
-        { provide: LiveCatalog, useValue: deps.catalog },
+        { provide: CatalogFollower, useValue: deps.catalog },
         { provide: ViewWriter, useValue: deps.writer },
         { provide: HealthPublisher, useValue: deps.health },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },

@@ -1,6 +1,7 @@
 import { healthSubject, type LivenessFact, type PoolHealthUpdate } from '@gwpool/contracts';
 import { type PoolState, poolSummary } from '@gwpool/domain';
-import type { LiveCatalog, LivenessView } from '@gwpool/live-catalog';
+import type { LivenessView } from '@gwpool/liveness-view';
+import type { CatalogFollower } from '@gwpool/log-followers';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 const TICK_MS = 200;
@@ -17,7 +18,7 @@ export class HealthPublisher {
 
   constructor(
     private readonly nc: NatsConnection,
-    private readonly catalog: LiveCatalog,
+    private readonly catalog: CatalogFollower,
     private readonly liveness: LivenessView,
     private readonly ttlMs: number,
   ) {}

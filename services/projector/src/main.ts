@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadSettings } from '@gwpool/config';
-import { LiveCatalog, LivenessView } from '@gwpool/live-catalog';
+import { LivenessView } from '@gwpool/liveness-view';
+import { CatalogFollower } from '@gwpool/log-followers';
 import { connectNats, startMicroservice } from '@gwpool/nats';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { ProjectorModule } from './app.module.js';
@@ -11,7 +12,7 @@ const settings = loadSettings();
 const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
 const nc = await connectNats(settings.natsUrl, 'projector:health');
-const catalog = new LiveCatalog(eventLog, readModel);
+const catalog = new CatalogFollower(eventLog, readModel);
 const writer = new ViewWriter(catalog, readModel);
 const liveness = new LivenessView(nc, readModel);
 const health = new HealthPublisher(nc, catalog, liveness, settings.heartbeatTtlMs);

@@ -1,5 +1,5 @@
 import { ADMIN_SUBJECTS } from '@gwpool/contracts';
-import { LiveCatalog } from '@gwpool/live-catalog';
+import { CatalogFollower } from '@gwpool/log-followers';
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { HealthPublisher } from './health-publisher.js';
@@ -11,7 +11,7 @@ const LISTED_QUARANTINE = 20;
 @Controller()
 export class ProjectorController {
   constructor(
-    @Inject(LiveCatalog) private readonly catalog: LiveCatalog,
+    @Inject(CatalogFollower) private readonly catalog: CatalogFollower,
     @Inject(ViewWriter) private readonly writer: ViewWriter,
     @Inject(HealthPublisher) private readonly health: HealthPublisher,
   ) {}

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import type { EventLog, RecordedEvent } from '@gwpool/event-log';
-import { LiveCatalog } from '@gwpool/live-catalog';
+import { CatalogFollower } from '@gwpool/log-followers';
 import type { ReadModelStore } from '@gwpool/read-model';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { createDatabase, requireEnv } from '@gwpool/testing';
@@ -23,13 +23,13 @@ const recorded = (org: string, revision: number, position: string, type: string,
 describe('the view writer', () => {
   let store: ReadModelStore;
   let log: EventLog;
-  let catalog: LiveCatalog;
+  let catalog: CatalogFollower;
 
   beforeAll(async () => {
     const url = await createDatabase(requireEnv('TEST_POSTGRES_URL'), 'gwpool_writer_test');
     store = await openReadModel(url, 'writer');
     log = await openEventLog(url);
-    catalog = new LiveCatalog(log, store);
+    catalog = new CatalogFollower(log, store);
   });
   afterAll(async () => {
     await log?.close();

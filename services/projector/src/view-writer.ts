@@ -1,5 +1,6 @@
 import { isRecord, isToken } from '@gwpool/domain';
-import { docsOf, type LiveCatalog, PROJECTOR_CHECKPOINT, type TouchedDoc, touchedBy } from '@gwpool/live-catalog';
+import { docsOf, PROJECTOR_CHECKPOINT, type TouchedDoc, touchedBy } from '@gwpool/catalog-docs';
+import type { CatalogFollower } from '@gwpool/log-followers';
 import { ReadModelUnavailableError, type ViewDoc, type ReadModelStore } from '@gwpool/read-model';
 import { Logger } from '@nestjs/common';
 
@@ -26,7 +27,7 @@ export class ViewWriter {
   eventsQuarantined = 0;
 
   constructor(
-    private readonly catalog: LiveCatalog,
+    private readonly catalog: CatalogFollower,
     private readonly store: ReadModelStore,
   ) {
     catalog.onEvent((state, event) => {

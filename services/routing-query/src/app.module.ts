@@ -1,5 +1,6 @@
 import type { Settings } from '@gwpool/config';
-import type { LiveCatalog, LivenessView } from '@gwpool/live-catalog';
+import type { LivenessView } from '@gwpool/liveness-view';
+import type { CatalogFollower } from '@gwpool/log-followers';
 import { SETTINGS, ShutdownCloser, type Closable } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -11,7 +12,7 @@ import { QUERY_HANDLERS } from './routing.queries.js';
 export class RoutingQueryModule {
   static register(deps: {
     settings: Settings;
-    catalog: LiveCatalog;
+    catalog: CatalogFollower;
     liveness: LivenessView;
     closables: Closable[];
   }): DynamicModule {

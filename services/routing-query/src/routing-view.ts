@@ -9,7 +9,8 @@ import {
   type PoolState,
   requirePool,
 } from '@gwpool/domain';
-import type { LiveCatalog, LivenessView } from '@gwpool/live-catalog';
+import type { LivenessView } from '@gwpool/liveness-view';
+import type { CatalogFollower } from '@gwpool/log-followers';
 
 /** The in-memory state every query reads; nothing here touches a database. */
 export class RoutingView {
@@ -17,7 +18,7 @@ export class RoutingView {
   private readonly memberLists = new WeakMap<PoolState, { revision: number; members: readonly string[] }>();
 
   constructor(
-    readonly catalog: LiveCatalog,
+    readonly catalog: CatalogFollower,
     readonly liveness: LivenessView,
     readonly settings: Settings,
   ) {}

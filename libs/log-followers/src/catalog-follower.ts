@@ -10,7 +10,7 @@ import {
 import type { EventLog, EventSubscription, RecordedEvent } from '@gwpool/event-log';
 import type { ReadModelStore } from '@gwpool/read-model';
 import { Logger } from '@nestjs/common';
-import { catalogsFromDocs, PROJECTOR_CHECKPOINT } from './view-docs.js';
+import { catalogsFromDocs, PROJECTOR_CHECKPOINT } from '@gwpool/catalog-docs';
 
 export type CatalogListener = (catalog: OrgCatalog, event: OrgEvent, recorded: RecordedEvent) => void;
 export type QuarantineListener = (catalog: OrgCatalog, quarantined: QuarantinedEvent) => void;
@@ -21,11 +21,11 @@ const RETRY_MS = 1000;
  * Every org's catalog in memory: loaded from the views' snapshot, then kept current by following the log
  * from the snapshot's checkpoint. Queries read it without a database round trip.
  */
-export class LiveCatalog {
+export class CatalogFollower {
   readonly catalogs = new Map<string, OrgCatalog>();
   /** Position of the last event applied. */
   position: string | null = null;
-  private readonly logger = new Logger(LiveCatalog.name);
+  private readonly logger = new Logger(CatalogFollower.name);
   private readonly listeners: CatalogListener[] = [];
   private readonly quarantineListeners: QuarantineListener[] = [];
   private subscription?: EventSubscription;

@@ -1,0 +1,1 @@
+export * from './catalog-docs.js';
