@@ -12,10 +12,10 @@ const pickOne = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * 
 /** Replays the org's log event by event and checks both invariants after every single event. */
 async function assertInvariantsThroughout(eventStoreUrl: string, org: string) {
   const { events } = await replayOrg(eventStoreUrl, org);
-  const state = initialCatalog(org);
+  let state = initialCatalog(org);
   for (const recorded of events) {
     if (!isOrgEventType(recorded.type)) continue;
-    evolve(state, { type: recorded.type, data: recorded.data } as OrgEvent, recorded.revision);
+    state = evolve(state, { type: recorded.type, data: recorded.data } as OrgEvent);
     const names = [...state.pools.values()].map((p) => p.name);
     expect([recorded.revision, new Set(names).size]).toEqual([recorded.revision, names.length]);
     for (const consumer of state.consumers.values()) {

@@ -12,9 +12,7 @@ export async function replayOrg(
     const events = await log.readStream(orgStreamId(org));
     const catalog = foldCatalog(
       org,
-      events
-        .filter((e) => isOrgEventType(e.type))
-        .map((e) => ({ event: { type: e.type, data: e.data } as OrgEvent, revision: e.revision })),
+      events.filter((e) => isOrgEventType(e.type)).map((e) => ({ type: e.type, data: e.data }) as OrgEvent),
     );
     return { events, catalog };
   } finally {

@@ -17,7 +17,8 @@ async function storedCatalogs(url: string, namespace: string) {
   const store = await openReadModel(url, namespace);
   try {
     const snapshot = await store.loadSnapshot('projector');
-    return { position: snapshot.position, catalogs: catalogsFromDocs(snapshot.docs) };
+    const catalogs = new Map([...catalogsFromDocs(snapshot.docs)].map(([org, { catalog }]) => [org, catalog]));
+    return { position: snapshot.position, catalogs };
   } finally {
     await store.close();
   }

@@ -12,6 +12,12 @@ import type { ViewCollection, ViewDoc } from '@gwpool/read-model';
 /** The projector's checkpoint; readers load the views as of it and follow the log from there. */
 export const PROJECTOR_CHECKPOINT = 'projector';
 
+/** An org's catalog and the revision of its stream it stands at (-1: no event yet), as followers keep them. */
+export interface CatalogAtRevision {
+  catalog: OrgCatalog;
+  revision: number;
+}
+
 export interface DocKey {
   collection: ViewCollection;
   id: string;
@@ -92,7 +98,7 @@ export interface TouchedDoc extends DocKey {
 }
 
 /** The docs as the catalog stands now, tombstones for entities that are gone. The org doc, at the org's revision, always goes along. */
-export function docsOf(catalog: OrgCatalog, touched: Iterable<TouchedDoc>): ViewDoc[] {
+export function docsOf({ catalog, revision }: CatalogAtRevision, touched: Iterable<TouchedDoc>): ViewDoc[] {
   const docs: ViewDoc[] = [];
   for (const key of touched) {
     if (key.collection === 'orgs') continue;
@@ -110,7 +116,7 @@ export function docsOf(catalog: OrgCatalog, touched: Iterable<TouchedDoc>): View
   docs.push({
     ...orgKey,
     org: catalog.org,
-    revision: catalog.revision,
+    revision,
     deleted: false,
     body: bodyOf(catalog, orgKey) ?? {},
   });
@@ -137,18 +143,19 @@ function quarantinedOf(value: unknown, org: string): QuarantinedEvent[] {
   );
 }
 
-/** Rebuilds catalogs from a consistent snapshot of view docs. */
-export function catalogsFromDocs(docs: Iterable<ViewDoc>): Map<string, OrgCatalog> {
-  const catalogs = new Map<string, OrgCatalog>();
-  const catalogOf = (org: string) => {
-    let catalog = catalogs.get(org);
-    if (!catalog) catalogs.set(org, (catalog = initialCatalog(org)));
-    return catalog;
+/** Rebuilds catalogs, each at the newest revision of its docs, from a consistent snapshot of view docs. */
+export function catalogsFromDocs(docs: Iterable<ViewDoc>): Map<string, CatalogAtRevision> {
+  const catalogs = new Map<string, CatalogAtRevision>();
+  const entryOf = (org: string) => {
+    let entry = catalogs.get(org);
+    if (!entry) catalogs.set(org, (entry = { catalog: initialCatalog(org), revision: -1 }));
+    return entry;
   };
   const pools: ViewDoc[] = [];
   for (const doc of docs) {
-    const catalog = catalogOf(doc.org);
-    catalog.revision = Math.max(catalog.revision, doc.revision);
+    const entry = entryOf(doc.org);
+    entry.revision = Math.max(entry.revision, doc.revision);
+    const { catalog } = entry;
     if (doc.deleted) continue;
     const body = doc.body;
     switch (doc.collection) {
@@ -177,7 +184,7 @@ export function catalogsFromDocs(docs: Iterable<ViewDoc>): Map<string, OrgCatalo
     }
   }
   for (const doc of pools) {
-    const catalog = catalogOf(doc.org);
+    const { catalog } = entryOf(doc.org);
     const members = (doc.body['members'] as string[]) ?? [];
     const consumers = (doc.body['consumers'] as { consumerId: string; consumerType: ConsumerType }[]) ?? [];
     const name = doc.body['name'] as string;

@@ -34,11 +34,12 @@ export interface ConsumerState {
   target: ConsumerTarget;
 }
 
-/** Everything one org owns: the aggregate whose stream guards every cross-entity invariant. */
+/**
+ * Everything one org owns: the aggregate whose stream guards every cross-entity invariant. Which revision of the
+ * stream it stands at is the repository's or the follower's business, not the domain's.
+ */
 export interface OrgCatalog {
   org: string;
-  /** Revision of the last event folded in; -1 for an org with no history. */
-  revision: number;
   /** undefined until an operator sets it. */
   gatewayPoolsEntitled: boolean | undefined;
   gateways: Map<string, GatewayState>;
@@ -51,7 +52,6 @@ export interface OrgCatalog {
 
 export const initialCatalog = (org: string): OrgCatalog => ({
   org,
-  revision: -1,
   gatewayPoolsEntitled: undefined,
   gateways: new Map(),
   pools: new Map(),
@@ -64,13 +64,15 @@ function unlinkConsumer(state: OrgCatalog, consumerId: string, target: ConsumerT
   if (target?.kind === 'pool') state.pools.get(target.poolId)?.consumers.delete(consumerId);
 }
 
+/** Folds one event into the catalog: returns the next state and leaves the one it is given untouched. */
+export const evolve = (state: OrgCatalog, event: OrgEvent): OrgCatalog => evolveInPlace(cloneCatalog(state), event);
+
 /**
- * Folds one event into the catalog. It mutates and returns the state it is given: catalogs hold
- * tens of thousands of entries and copying them per event would make replays quadratic. Callers that
- * need the previous state keep their own copy (see cloneCatalog).
+ * `evolve` for the followers that fold a whole log and own their state (see the figures where each one uses it): it
+ * changes and returns the state it is given. A catalog holds thousands of entries; copying it for every event would
+ * make a replay quadratic.
  */
-export function evolve(state: OrgCatalog, event: OrgEvent, revision: number): OrgCatalog {
-  state.revision = revision;
+export function evolveInPlace(state: OrgCatalog, event: OrgEvent): OrgCatalog {
   switch (event.type) {
     case 'OrgEntitlementSet':
       state.gatewayPoolsEntitled = event.data.gatewayPools;
@@ -161,8 +163,9 @@ export function cloneCatalog(state: OrgCatalog): OrgCatalog {
   };
 }
 
-export const foldCatalog = (org: string, events: Iterable<{ event: OrgEvent; revision: number }>): OrgCatalog => {
+/** A history folded from the empty catalog; the state is its own from the start, so it folds in place. */
+export const foldCatalog = (org: string, events: Iterable<OrgEvent>): OrgCatalog => {
   let state = initialCatalog(org);
-  for (const { event, revision } of events) state = evolve(state, event, revision);
+  for (const event of events) state = evolveInPlace(state, event);
   return state;
 };

@@ -1,6 +1,7 @@
 import {
   cloneCatalog,
   evolve,
+  evolveInPlace,
   foldCatalog,
   initialCatalog,
   type ConsumerTarget,
@@ -10,11 +11,7 @@ import {
 
 const ORG = 'acme';
 
-const fold = (events: readonly OrgEvent[]): OrgCatalog =>
-  foldCatalog(
-    ORG,
-    events.map((event, revision) => ({ event, revision })),
-  );
+const fold = (events: readonly OrgEvent[]): OrgCatalog => foldCatalog(ORG, events);
 
 const registered = (gatewayId: string, name?: string, zone?: string): OrgEvent => ({
   type: 'GatewayRegistered',
@@ -63,15 +60,30 @@ const history: OrgEvent[] = [
   attached('c-3', gateway('gw-2')),
 ];
 
+/** Every kind of change, after the history. */
+const later: OrgEvent[] = [
+  { type: 'OrgEntitlementSet', data: { gatewayPools: false } },
+  { type: 'GatewayUpdated', data: { gatewayId: 'gw-1', name: 'omega' } },
+  renamed('p-eu', 'edge-west', 'edge-eu'),
+  { type: 'PoolDescriptionChanged', data: { poolId: 'p-eu' } },
+  removed('p-eu', 'gw-2'),
+  added('p-us', 'gw-2'),
+  attached('c-1', pool('p-us'), pool('p-eu')),
+  detached('c-3', gateway('gw-2')),
+  detached('c-2', pool('p-us')),
+  detached('c-1', pool('p-us')),
+  { type: 'PoolDeleted', data: { poolId: 'p-us', name: 'edge-us' } },
+  { type: 'GatewayDeregistered', data: { gatewayId: 'gw-1' } },
+];
+
 const poolIds = (state: OrgCatalog, gatewayId: string) => [...(state.gateways.get(gatewayId)?.pools ?? [])];
 const members = (state: OrgCatalog, poolId: string) => [...(state.pools.get(poolId)?.members ?? [])];
 const consumersOf = (state: OrgCatalog, poolId: string) => [...(state.pools.get(poolId)?.consumers.keys() ?? [])];
 
 describe('org catalog', () => {
-  it('starts empty, at revision -1, with the entitlement unset', () => {
+  it('starts empty, with the entitlement unset', () => {
     expect(initialCatalog(ORG)).toEqual({
       org: ORG,
-      revision: -1,
       gatewayPoolsEntitled: undefined,
       gateways: new Map(),
       pools: new Map(),
@@ -83,7 +95,6 @@ describe('org catalog', () => {
 
   it('folds a history into gateways, pools, members, consumers and their indices', () => {
     const state = fold(history);
-    expect(state.revision).toBe(history.length - 1);
     expect(state.gatewayPoolsEntitled).toBe(true);
     expect(state.gateways.get('gw-1')).toEqual({
       gatewayId: 'gw-1',
@@ -118,11 +129,32 @@ describe('org catalog', () => {
     expect(members(state, 'p-eu')).toEqual(['gw-1', 'gw-2', 'gw-0']);
   });
 
-  it('mutates and returns the state it is given, recording the revision', () => {
+  it('evolves into a new state and leaves the one it is given untouched', () => {
     const state = initialCatalog(ORG);
-    const next = evolve(state, registered('gw-1'), 41);
+    const next = evolve(state, registered('gw-1'));
+    expect(next).not.toBe(state);
+    expect(next.gateways.has('gw-1')).toBe(true);
+    expect(state).toEqual(initialCatalog(ORG));
+  });
+
+  it('leaves the state it is given untouched whatever the event', () => {
+    let state = fold(history);
+    const q = { position: '9', org: ORG, streamId: 'gwpool-org-acme', revision: 3, type: 'PoolCreated', error: 'e' };
+    state.quarantined.set(3, q);
+    const voided: OrgEvent = { type: 'EventVoided', data: { revision: 3, reason: 'repaired' } };
+    for (const event of [...later, registered('gw-9'), created('p-ap', 'edge-ap'), added('p-ap', 'gw-9'), voided]) {
+      const before = cloneCatalog(state);
+      const next = evolve(state, event);
+      expect(state).toEqual(before);
+      expect(next).toEqual(evolveInPlace(cloneCatalog(before), event));
+      state = next;
+    }
+  });
+
+  it('evolves in place, for followers that own their state: the state it is given changes and comes back', () => {
+    const state = initialCatalog(ORG);
+    const next = evolveInPlace(state, registered('gw-1'));
     expect(next).toBe(state);
-    expect(state.revision).toBe(41);
     expect(state.gateways.has('gw-1')).toBe(true);
   });
 
@@ -251,7 +283,8 @@ describe('org catalog', () => {
 
   it('throws on an event type it does not know, rather than skipping it', () => {
     const bogus = { type: 'OrgRenamed', data: {} } as unknown as OrgEvent;
-    expect(() => evolve(initialCatalog(ORG), bogus, 0)).toThrow('unhandled event');
+    expect(() => evolve(initialCatalog(ORG), bogus)).toThrow('unhandled event');
+    expect(() => evolveInPlace(initialCatalog(ORG), bogus)).toThrow('unhandled event');
   });
 
   describe('cloneCatalog', () => {
@@ -263,21 +296,7 @@ describe('org catalog', () => {
     it('leaves the original untouched when the copy evolves', () => {
       const original = fold(history);
       const copy = cloneCatalog(original);
-      const later: OrgEvent[] = [
-        { type: 'OrgEntitlementSet', data: { gatewayPools: false } },
-        { type: 'GatewayUpdated', data: { gatewayId: 'gw-1', name: 'omega' } },
-        renamed('p-eu', 'edge-west', 'edge-eu'),
-        { type: 'PoolDescriptionChanged', data: { poolId: 'p-eu' } },
-        removed('p-eu', 'gw-2'),
-        added('p-us', 'gw-2'),
-        attached('c-1', pool('p-us'), pool('p-eu')),
-        detached('c-3', gateway('gw-2')),
-        detached('c-2', pool('p-us')),
-        detached('c-1', pool('p-us')),
-        { type: 'PoolDeleted', data: { poolId: 'p-us', name: 'edge-us' } },
-        { type: 'GatewayDeregistered', data: { gatewayId: 'gw-1' } },
-      ];
-      later.forEach((event, index) => evolve(copy, event, history.length + index));
+      for (const event of later) evolveInPlace(copy, event);
 
       expect(original).toEqual(fold(history));
       expect(copy).not.toEqual(original);
@@ -304,8 +323,8 @@ describe('org catalog', () => {
     it('is left untouched when the original evolves', () => {
       const original = fold(history);
       const copy = cloneCatalog(original);
-      evolve(original, removed('p-eu', 'gw-1'), history.length);
-      evolve(original, attached('c-1', pool('p-us'), pool('p-eu')), history.length + 1);
+      evolveInPlace(original, removed('p-eu', 'gw-1'));
+      evolveInPlace(original, attached('c-1', pool('p-us'), pool('p-eu')));
 
       expect(copy).toEqual(fold(history));
     });
@@ -316,12 +335,12 @@ describe('org catalog', () => {
     const second = fold(history);
     expect(second).toEqual(first);
 
-    evolve(first, removed('p-eu', 'gw-1'), history.length);
+    evolveInPlace(first, removed('p-eu', 'gw-1'));
     expect(second).toEqual(fold(history));
   });
 
   it('folds to the same catalog as evolving event by event', () => {
-    const stepwise = history.reduce((state, event, revision) => evolve(state, event, revision), initialCatalog(ORG));
+    const stepwise = history.reduce((state, event) => evolve(state, event), initialCatalog(ORG));
     expect(fold(history)).toEqual(stepwise);
   });
 });

@@ -1,6 +1,6 @@
 import { eventSchemaError } from './event-schemas.js';
 import type { OrgEvent } from './events.js';
-import { evolve, type OrgCatalog, type QuarantinedEvent } from './org-catalog.js';
+import { evolve, evolveInPlace, type OrgCatalog, type QuarantinedEvent } from './org-catalog.js';
 
 /** What a follower knows of one event read from an org's stream. */
 export interface RecordedOrgEvent {
@@ -14,20 +14,41 @@ export interface RecordedOrgEvent {
 const ERROR_CHARS = 300;
 
 export type Applied =
-  { event: OrgEvent; quarantined?: undefined } | { event?: undefined; quarantined: QuarantinedEvent };
+  | { state: OrgCatalog; event: OrgEvent; quarantined?: undefined }
+  | { state: OrgCatalog; event?: undefined; quarantined: QuarantinedEvent };
 
 /**
- * Folds one recorded event into the catalog, or quarantines it when it breaks its schema or evolve throws: the
- * org's revision still moves past it, so one bad event never stops the fold of the org, or of any other.
- * Schema-valid events never make evolve throw; if one ever does, the catalog may hold part of its change.
+ * Folds one recorded event into the catalog, or quarantines it when it breaks its schema or evolve throws: the caller
+ * moves the org's revision past it either way, so one bad event never stops the fold of the org, or of any other.
+ * Returns the next state and leaves `state` untouched.
  */
-export function applyRecorded(state: OrgCatalog, recorded: RecordedOrgEvent): Applied {
+export const applyRecorded = (state: OrgCatalog, recorded: RecordedOrgEvent): Applied =>
+  applyWith(state, recorded, evolve, (quarantined) => ({
+    ...state,
+    quarantined: new Map(state.quarantined).set(quarantined.revision, quarantined),
+  }));
+
+/**
+ * `applyRecorded` for followers that own their state and fold in place (`evolveInPlace`). Schema-valid events never
+ * make evolve throw; if one ever does, the catalog may hold part of its change.
+ */
+export const applyRecordedInPlace = (state: OrgCatalog, recorded: RecordedOrgEvent): Applied =>
+  applyWith(state, recorded, evolveInPlace, (quarantined) => {
+    state.quarantined.set(quarantined.revision, quarantined);
+    return state;
+  });
+
+function applyWith(
+  state: OrgCatalog,
+  recorded: RecordedOrgEvent,
+  fold: (state: OrgCatalog, event: OrgEvent) => OrgCatalog,
+  quarantine: (quarantined: QuarantinedEvent) => OrgCatalog,
+): Applied {
   let error = eventSchemaError(recorded.type, recorded.data);
   if (error === undefined) {
     const event = { type: recorded.type, data: recorded.data } as OrgEvent;
     try {
-      evolve(state, event, recorded.revision);
-      return { event };
+      return { state: fold(state, event), event };
     } catch (cause) {
       error = `evolve failed: ${cause instanceof Error ? cause.message : String(cause)}`;
     }
@@ -40,9 +61,7 @@ export function applyRecorded(state: OrgCatalog, recorded: RecordedOrgEvent): Ap
     type: recorded.type.slice(0, 64),
     error: error.length > ERROR_CHARS ? `${error.slice(0, ERROR_CHARS - 1)}…` : error,
   };
-  state.quarantined.set(recorded.revision, quarantined);
-  state.revision = recorded.revision;
-  return { quarantined };
+  return { state: quarantine(quarantined), quarantined };
 }
 
 /** What query replies of a degraded org carry (absent when nothing is quarantined). */

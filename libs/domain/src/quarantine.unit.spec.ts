@@ -1,7 +1,7 @@
 import { decide } from './decide.js';
 import { DomainError } from './errors.js';
-import { evolve, initialCatalog } from './org-catalog.js';
-import { applyRecorded, degradedMarker, type RecordedOrgEvent } from './quarantine.js';
+import { cloneCatalog, evolve, initialCatalog, type OrgCatalog } from './org-catalog.js';
+import { applyRecorded, applyRecordedInPlace, degradedMarker, type RecordedOrgEvent } from './quarantine.js';
 
 const ORG = 'acme';
 const recorded = (revision: number, type: string, data: unknown): RecordedOrgEvent => ({
@@ -12,15 +12,17 @@ const recorded = (revision: number, type: string, data: unknown): RecordedOrgEve
   data,
 });
 
+/** Applies each event to the state the previous one gave. */
+const applyAll = (state: OrgCatalog, events: RecordedOrgEvent[]): OrgCatalog =>
+  events.reduce((current, event) => applyRecorded(current, event).state, state);
+
 describe('quarantine of events that cannot be applied', () => {
-  it('applies a valid event and quarantines an invalid one, moving the org past both', () => {
-    const state = initialCatalog(ORG);
+  it('applies a valid event and quarantines an invalid one, and folds the events after it', () => {
+    let state = applyRecorded(initialCatalog(ORG), recorded(0, 'GatewayRegistered', { gatewayId: 'gw-1' })).state;
+    const applied = applyRecorded(state, recorded(1, 'GatewayRegistered', {}));
+    state = applyRecorded(applied.state, recorded(2, 'PoolCreated', { poolId: 'p1', name: 'edge' })).state;
 
-    expect(applyRecorded(state, recorded(0, 'GatewayRegistered', { gatewayId: 'gw-1' })).event).toBeDefined();
-    const { quarantined } = applyRecorded(state, recorded(1, 'GatewayRegistered', {}));
-    applyRecorded(state, recorded(2, 'PoolCreated', { poolId: 'p1', name: 'edge' }));
-
-    expect(quarantined).toEqual({
+    expect(applied.quarantined).toEqual({
       position: 'p1',
       org: ORG,
       streamId: 'gwpool-org-acme',
@@ -28,9 +30,28 @@ describe('quarantine of events that cannot be applied', () => {
       type: 'GatewayRegistered',
       error: 'GatewayRegistered: data.gatewayId is required',
     });
-    expect(state.revision).toBe(2);
     expect([...state.gateways.keys()]).toEqual(['gw-1']);
     expect([...state.pools.keys()]).toEqual(['p1']);
+    expect([...state.quarantined.keys()]).toEqual([1]);
+  });
+
+  it('leaves the state it is given untouched, whether it applies or quarantines', () => {
+    const state = applyAll(initialCatalog(ORG), [recorded(0, 'GatewayRegistered', { gatewayId: 'gw-1' })]);
+    const before = cloneCatalog(state);
+
+    applyRecorded(state, recorded(1, 'GatewayRegistered', { gatewayId: 'gw-2' }));
+    applyRecorded(state, recorded(2, 'PoolCreated', { poolId: 'p1', name: 42 }));
+
+    expect(state).toEqual(before);
+  });
+
+  it('applies and quarantines in place for a follower that owns its state', () => {
+    const state = initialCatalog(ORG);
+
+    expect(applyRecordedInPlace(state, recorded(0, 'GatewayRegistered', { gatewayId: 'gw-1' })).state).toBe(state);
+    expect(applyRecordedInPlace(state, recorded(1, 'PoolCreated', { poolId: 'p1', name: 42 })).state).toBe(state);
+
+    expect([...state.gateways.keys()]).toEqual(['gw-1']);
     expect([...state.quarantined.keys()]).toEqual([1]);
   });
 
@@ -46,26 +67,24 @@ describe('quarantine of events that cannot be applied', () => {
     const state = initialCatalog(ORG);
     expect(degradedMarker(state)).toBeUndefined();
 
-    applyRecorded(state, recorded(0, 'PoolCreated', { poolId: 'p1', name: 42 }));
+    const degraded = applyRecorded(state, recorded(0, 'PoolCreated', { poolId: 'p1', name: 42 })).state;
 
-    expect(degradedMarker(state)).toEqual({ quarantinedEvents: 1, message: expect.stringContaining("org 'acme'") });
+    expect(degradedMarker(degraded)).toEqual({ quarantinedEvents: 1, message: expect.stringContaining("org 'acme'") });
   });
 
   it('lets an operator void a quarantined event, which clears the degraded mark', () => {
-    const state = initialCatalog(ORG);
-    applyRecorded(state, recorded(0, 'PoolCreated', { poolId: 'p1', name: 42 }));
+    const state = applyAll(initialCatalog(ORG), [recorded(0, 'PoolCreated', { poolId: 'p1', name: 42 })]);
 
     const events = decide({ type: 'VoidEvent', data: { revision: 0, reason: 'bad name' } }, state, 'open');
     expect(events).toEqual([{ type: 'EventVoided', data: { revision: 0, reason: 'bad name' } }]);
-    evolve(state, events[0]!, 1);
+    const repaired = evolve(state, events[0]!);
 
-    expect(state.quarantined.size).toBe(0);
-    expect(degradedMarker(state)).toBeUndefined();
+    expect(repaired.quarantined.size).toBe(0);
+    expect(degradedMarker(repaired)).toBeUndefined();
   });
 
   it('refuses to void an event that is not quarantined', () => {
-    const state = initialCatalog(ORG);
-    applyRecorded(state, recorded(0, 'GatewayRegistered', { gatewayId: 'gw-1' }));
+    const state = applyAll(initialCatalog(ORG), [recorded(0, 'GatewayRegistered', { gatewayId: 'gw-1' })]);
 
     expect(() => decide({ type: 'VoidEvent', data: { revision: 0, reason: 'r' } }, state, 'open')).toThrow(
       new DomainError('NOT_FOUND', "event 0 of org 'acme' is not quarantined"),

@@ -1,7 +1,7 @@
 import {
-  applyRecorded,
+  applyRecordedInPlace,
   causesWithinBatch,
-  evolve,
+  evolveInPlace,
   initialCatalog,
   type OrgCatalog,
   type OrgEvent,
@@ -19,13 +19,19 @@ export interface Decided {
   events: OrgEvent[];
 }
 
+/** A cached catalog and the revision of the org's stream it stands at (-1: no event yet). */
+interface Cached {
+  state: OrgCatalog;
+  revision: number;
+}
+
 /**
  * Loads org catalogs from the log and appends decisions under the expected revision.
  * Catalogs stay cached and catch up from their revision, so a command reads only the events it has not seen.
  */
 export class OrgCatalogRepository {
   private readonly logger = new Logger(OrgCatalogRepository.name);
-  private readonly cache = new Map<string, OrgCatalog>();
+  private readonly cache = new Map<string, Cached>();
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(private readonly log: EventLog) {}
@@ -43,25 +49,26 @@ export class OrgCatalogRepository {
     return this.serialized(org, async () => {
       let cached = this.cache.get(org);
       for (let attempt = 1; ; attempt += 1) {
-        const state = cached ?? (await this.load(org));
+        const current = cached ?? (await this.loadAtRevision(org));
         const onCache = cached !== undefined;
         cached = undefined;
+        const { state, revision } = current;
         let events: OrgEvent[];
         try {
           events = await decide(state);
         } catch (error) {
-          if (onCache && (await this.moved(org, state.revision))) continue;
+          if (onCache && (await this.moved(org, revision))) continue;
           throw error;
         }
         if (events.length === 0) {
-          if (onCache && (await this.moved(org, state.revision))) continue;
+          if (onCache && (await this.moved(org, revision))) continue;
           return { state, events };
         }
         try {
           await this.log.append(
             orgStreamId(org),
             this.withMetadata(events, request),
-            state.revision < 0 ? 'no_stream' : state.revision,
+            revision < 0 ? 'no_stream' : revision,
           );
         } catch (error) {
           if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) {
@@ -72,28 +79,34 @@ export class OrgCatalogRepository {
           this.cache.delete(org);
           throw error;
         }
-        let revision = state.revision;
-        for (const event of events) evolve(state, event, ++revision);
-        return { state, events };
+        for (const event of events) current.state = evolveInPlace(current.state, event);
+        current.revision += events.length;
+        return { state: current.state, events };
       }
     });
   }
 
   /** Whether the log holds events past `revision`, folding them into the cached catalog. */
   private async moved(org: string, revision: number): Promise<boolean> {
-    return (await this.load(org)).revision !== revision;
+    return (await this.loadAtRevision(org)).revision !== revision;
   }
 
   /** The org's state as of the latest event in the log; an event that cannot be applied is quarantined, as in the views. */
   async load(org: string): Promise<OrgCatalog> {
-    const state = this.cache.get(org) ?? initialCatalog(org);
-    const recorded = await this.log.readStream(orgStreamId(org), { fromRevision: state.revision + 1 });
+    return (await this.loadAtRevision(org)).state;
+  }
+
+  private async loadAtRevision(org: string): Promise<Cached> {
+    const cached = this.cache.get(org) ?? { state: initialCatalog(org), revision: -1 };
+    const recorded = await this.log.readStream(orgStreamId(org), { fromRevision: cached.revision + 1 });
     for (const event of recorded) {
-      const { quarantined: q } = applyRecorded(state, event);
+      const { state, quarantined: q } = applyRecordedInPlace(cached.state, event);
+      cached.state = state;
+      cached.revision = event.revision;
       if (q) this.logger.warn(`quarantined event ${q.streamId}@${q.revision} (${q.type}): ${q.error}`);
     }
-    this.cache.set(org, state);
-    return state;
+    this.cache.set(org, cached);
+    return cached;
   }
 
   private withMetadata(events: OrgEvent[], request: RequestContext): NewEvent[] {

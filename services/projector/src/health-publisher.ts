@@ -30,8 +30,8 @@ export class HealthPublisher {
 
   tick(now = Date.now()): void {
     const seen = new Set<string>();
-    for (const [org, catalog] of this.catalog.catalogs) {
-      for (const pool of catalog.pools.values()) seen.add(this.check(org, pool, now));
+    for (const catalog of this.catalog.catalogs()) {
+      for (const pool of catalog.pools.values()) seen.add(this.check(catalog.org, pool, now));
     }
     for (const key of this.last.keys()) if (!seen.has(key)) this.last.delete(key);
   }
@@ -40,7 +40,7 @@ export class HealthPublisher {
   checkGateways(facts: readonly LivenessFact[], now = Date.now()): void {
     const done = new Set<string>();
     for (const { org, gatewayId } of facts) {
-      const catalog = this.catalog.catalogs.get(org);
+      const catalog = this.catalog.get(org);
       for (const poolId of catalog?.gateways.get(gatewayId)?.pools ?? []) {
         const pool = catalog?.pools.get(poolId);
         const key = `${org}\u0000${poolId}`;

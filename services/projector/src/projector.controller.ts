@@ -24,7 +24,7 @@ export class ProjectorController {
       appliedPosition: this.catalog.position,
       storedPosition: this.writer.flushedPosition,
       eventsApplied: this.writer.eventsApplied,
-      orgs: this.catalog.catalogs.size,
+      orgs: this.catalog.size,
       healthUpdatesPublished: this.health.published,
       quarantine: { count: quarantined.length, events: quarantined.slice(0, LISTED_QUARANTINE) },
     };

@@ -30,11 +30,11 @@ export class ViewWriter {
     private readonly catalog: CatalogFollower,
     private readonly store: ReadModelStore,
   ) {
-    catalog.onEvent((state, event) => {
+    catalog.onEvent((state, event, recorded) => {
       this.eventsApplied += 1;
       const keys = this.keysOf(state.org);
       for (const key of touchedBy(state.org, event))
-        keys.set(`${key.collection}:${key.id}`, { ...key, revision: state.revision });
+        keys.set(`${key.collection}:${key.id}`, { ...key, revision: recorded.revision });
       this.schedule(FLUSH_DELAY_MS);
     });
     // The org doc, which always goes along, carries the quarantine.
@@ -67,7 +67,7 @@ export class ViewWriter {
   }
 
   private docsOf(org: string, keys: Map<string, TouchedDoc>): ViewDoc[] {
-    const state = this.catalog.get(org);
+    const state = this.catalog.at(org);
     if (!state) return [];
     const docs = docsOf(state, keys.values());
     const writable = docs.filter(isWritable);

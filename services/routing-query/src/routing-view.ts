@@ -44,10 +44,11 @@ export class RoutingView {
   }
 
   members(catalog: OrgCatalog, pool: PoolState): readonly string[] {
+    const revision = this.catalog.revision(catalog.org);
     const cached = this.memberLists.get(pool);
-    if (cached?.revision === catalog.revision) return cached.members;
+    if (cached?.revision === revision) return cached.members;
     const members = [...pool.members];
-    this.memberLists.set(pool, { revision: catalog.revision, members });
+    this.memberLists.set(pool, { revision, members });
     return members;
   }
 

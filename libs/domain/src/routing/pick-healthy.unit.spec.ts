@@ -85,11 +85,11 @@ describe('pickHealthy', () => {
 
 describe('the no-healthy-gateway decisions of a route', () => {
   const catalog = foldCatalog('acme', [
-    { event: { type: 'GatewayRegistered', data: { gatewayId: 'g0' } }, revision: 0 },
-    { event: { type: 'GatewayRegistered', data: { gatewayId: 'g1' } }, revision: 1 },
-    { event: { type: 'PoolCreated', data: { poolId: 'p-eu', name: 'edge-eu' } }, revision: 2 },
-    { event: { type: 'PoolMemberAdded', data: { poolId: 'p-eu', gatewayId: 'g0' } }, revision: 3 },
-    { event: { type: 'PoolMemberAdded', data: { poolId: 'p-eu', gatewayId: 'g1' } }, revision: 4 },
+    { type: 'GatewayRegistered', data: { gatewayId: 'g0' } },
+    { type: 'GatewayRegistered', data: { gatewayId: 'g1' } },
+    { type: 'PoolCreated', data: { poolId: 'p-eu', name: 'edge-eu' } },
+    { type: 'PoolMemberAdded', data: { poolId: 'p-eu', gatewayId: 'g0' } },
+    { type: 'PoolMemberAdded', data: { poolId: 'p-eu', gatewayId: 'g1' } },
   ]);
   const pool = catalog.pools.get('p-eu')!;
   const context = (lookup: LivenessLookup) => ({ liveness: lookup, now: NOW, ttlMs: TTL, random: seeded(9) });

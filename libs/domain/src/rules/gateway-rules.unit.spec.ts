@@ -97,13 +97,7 @@ describe('decide', () => {
     });
 
     it('links each membership removal to the deregistration that caused it', () => {
-      const state = foldCatalog(
-        ORG,
-        [...edgeEu, poolCreated('p-us', 'edge-us'), memberAdded('p-us', 'gw-1')].map((event, revision) => ({
-          event,
-          revision,
-        })),
-      );
+      const state = foldCatalog(ORG, [...edgeEu, poolCreated('p-us', 'edge-us'), memberAdded('p-us', 'gw-1')]);
       const events = decide({ type: 'DeregisterGateway', data: { gatewayId: 'gw-1' } }, state, 'open');
       expect(causesWithinBatch(events)).toEqual([undefined, 0, 0]);
     });

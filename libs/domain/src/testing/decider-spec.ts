@@ -16,10 +16,7 @@ export const ORG = 'acme';
 
 /** Given a history, when a command is decided, then these events (or this refusal). */
 export function given(history: readonly OrgEvent[], options: { org?: string; policy?: EntitlementPolicy } = {}) {
-  const state = foldCatalog(
-    options.org ?? ORG,
-    history.map((event, revision) => ({ event, revision })),
-  );
+  const state = foldCatalog(options.org ?? ORG, history);
   const policy = options.policy ?? 'open';
   return {
     when(command: OrgCommand) {
@@ -28,7 +25,7 @@ export function given(history: readonly OrgEvent[], options: { org?: string; pol
         try {
           return decide(command, state, policy);
         } finally {
-          // evolve mutates for speed, so a decide that mutated too would corrupt the cached catalog.
+          // Followers and the command cache fold in place, so a decide that mutated would corrupt a cached catalog.
           expect(state).toEqual(before);
         }
       };

@@ -19,10 +19,7 @@ const history: OrgEvent[] = [
     data: { consumerId: 'c-1', consumerType: 'pam', target: { kind: 'pool', poolId: 'p-eu' } },
   },
 ];
-const catalog = foldCatalog(
-  'acme',
-  history.map((event, revision) => ({ event, revision })),
-);
+const catalog = foldCatalog('acme', history);
 const pool = catalog.pools.get('p-eu')!;
 
 /** gw-1 beat a second ago, gw-2's check failed, gw-3 never beat. */
