@@ -2,12 +2,35 @@ import type { OrgCommand } from './commands.js';
 import { DomainError } from './errors.js';
 import { CONSUMER_TYPES } from './events.js';
 import { LIMITS } from './event-schemas.js';
-import { arrayOf, bool, byKind, oneOf, type Shape, shapeProblem, slug, text, token, wholeNumber } from './shapes.js';
+import {
+  arrayOf,
+  bool,
+  byKind,
+  nested,
+  oneOf,
+  type Shape,
+  shapeProblem,
+  slug,
+  text,
+  token,
+  wholeNumber,
+} from './shapes.js';
 
 const target = byKind({
   pool: { required: { kind: oneOf(['pool']), poolId: token } },
   gateway: { required: { kind: oneOf(['gateway']), gatewayId: token } },
 });
+
+const liveness = nested({ required: { gatewayId: token, at: wholeNumber, check: oneOf(['passed', 'failed']) } });
+
+const METADATA: Shape = {
+  required: {
+    now: wholeNumber,
+    correlationId: text(1, LIMITS.metadataText),
+    causationId: text(1, LIMITS.metadataText),
+  },
+  optional: { actor: text(1, LIMITS.metadataText) },
+};
 
 /**
  * The domain's second line of defence: whatever the edge let through, a command whose fields have the wrong type or
@@ -23,7 +46,7 @@ const COMMAND_SHAPES: Readonly<Record<OrgCommand['type'], Shape>> = {
   AddPoolMember: { required: { poolId: token, gatewayId: token } },
   RemovePoolMember: { required: { poolId: token, gatewayId: token } },
   AttachConsumer: {
-    required: { consumerId: token, consumerType: oneOf(CONSUMER_TYPES), target, healthyGatewayIds: arrayOf(token) },
+    required: { consumerId: token, consumerType: oneOf(CONSUMER_TYPES), target, liveness: arrayOf(liveness) },
   },
   DetachConsumer: { required: { consumerId: token } },
   SetEntitlement: { required: { gatewayPools: bool } },
@@ -36,6 +59,11 @@ export function assertValidCommand(command: OrgCommand): void {
     typeof type === 'string' && Object.hasOwn(COMMAND_SHAPES, type) ? COMMAND_SHAPES[command.type] : undefined;
   // A type no decider knows is a bug in the caller's code, not bad input.
   if (!shape) throw new Error(`unhandled command ${JSON.stringify(String(type)).slice(0, 80)}`);
+  // The edge stamps the metadata from what it has checked: a bad one is a bug in the caller's code, not bad input.
+  const metadataProblem = shapeProblem((command as { metadata?: unknown }).metadata, METADATA);
+  if (metadataProblem) {
+    throw new Error(`invalid command metadata: ${metadataProblem.field || 'metadata'} ${metadataProblem.why}`);
+  }
   const problem = shapeProblem(command.data, shape);
   if (problem) {
     const field = problem.field || 'data';

@@ -1,5 +1,5 @@
-import type { OrgCommand } from './index.js';
-import { given, gatewayRegistered, poolCreated } from './testing/decider-spec.js';
+import { decide, foldCatalog, type OrgCommand } from './index.js';
+import { given, gatewayRegistered, OPTIONS, poolCreated } from './testing/decider-spec.js';
 
 describe('the second line of defence: decide checks the type of every field', () => {
   const edge = [poolCreated('p-eu', 'edge-eu'), gatewayRegistered('gw-1')];
@@ -21,7 +21,7 @@ describe('the second line of defence: decide checks the type of every field', ()
       (v) =>
         ({
           type: 'AttachConsumer',
-          data: { consumerId: v, consumerType: 'pam', target: { kind: 'pool', poolId: 'p-eu' }, healthyGatewayIds: [] },
+          data: { consumerId: v, consumerType: 'pam', target: { kind: 'pool', poolId: 'p-eu' }, liveness: [] },
         }) as never,
     ],
     [
@@ -33,7 +33,7 @@ describe('the second line of defence: decide checks the type of every field', ()
             consumerId: 'c',
             consumerType: 'pam',
             target: { kind: 'gateway', gatewayId: v },
-            healthyGatewayIds: [],
+            liveness: [],
           },
         }) as never,
     ],
@@ -58,5 +58,33 @@ describe('the second line of defence: decide checks the type of every field', ()
     given(edge)
       .when(command as unknown as OrgCommand)
       .thenRefuses('VALIDATION_FAILED');
+  });
+
+  const attachTo = (liveness: unknown) =>
+    ({
+      type: 'AttachConsumer',
+      data: { consumerId: 'c', consumerType: 'pam', target: { kind: 'pool', poolId: 'p-eu' }, liveness },
+    }) as unknown as OrgCommand;
+
+  it.each([
+    ['liveness that is not a list', { gatewayId: 'gw-1', at: 1, check: 'passed' }],
+    ['a gateway id that is not a token', [{ gatewayId: 'bad id!', at: 1, check: 'passed' }]],
+    ['a heartbeat time that is not a whole number', [{ gatewayId: 'gw-1', at: '1', check: 'passed' }]],
+    ['a check that is neither passed nor failed', [{ gatewayId: 'gw-1', at: 1, check: 'ok' }]],
+    ['an entry with a key of its own', [{ gatewayId: 'gw-1', at: 1, check: 'passed', healthy: true }]],
+  ])('refuses an attach whose liveness has %s', (_label, liveness) => {
+    given(edge).when(attachTo(liveness)).thenRefuses('VALIDATION_FAILED', 'liveness');
+  });
+
+  it.each([
+    ['no metadata', undefined],
+    ['no time', { correlationId: 'c', causationId: 'r' }],
+    ['a time that is not a whole number', { now: 1.5, correlationId: 'c', causationId: 'r' }],
+    ['an empty correlation id', { now: 1, correlationId: '', causationId: 'r' }],
+    ['a key of its own', { now: 1, correlationId: 'c', causationId: 'r', tenant: 'x' }],
+  ])('throws, as on a bug, for a command with %s', (_label, metadata) => {
+    const command = { type: 'DeletePool', data: { poolId: 'p-eu' }, metadata } as unknown as OrgCommand;
+
+    expect(() => decide(command, foldCatalog('acme', edge), OPTIONS)).toThrow('invalid command metadata');
   });
 });

@@ -1,6 +1,18 @@
 import type { ConsumerTarget, ConsumerType } from './events.js';
+import type { GatewayLiveness } from './health.js';
 
-type Command<Type extends string, Data> = { type: Type; data: Data };
+/** Who asked, when, and in which conversation: set once by the edge, carried onto every event the command causes. */
+export interface CommandMetadata {
+  /** Epoch ms when the command was accepted: the only time any rule sees (the decider reads no clock). */
+  now: number;
+  actor?: string;
+  correlationId: string;
+  /** The cause the events of this command name: the id of the request that carried it. */
+  causationId: string;
+}
+
+/** A command is plain data: what to do, with what, and its metadata. */
+type Command<Type extends string, Data> = { type: Type; data: Data; metadata: CommandMetadata };
 
 export type RegisterGateway = Command<'RegisterGateway', { gatewayId: string; name?: string; zone?: string }>;
 export type DeregisterGateway = Command<'DeregisterGateway', { gatewayId: string }>;
@@ -9,10 +21,14 @@ export type UpdatePool = Command<'UpdatePool', { poolId: string; name?: string; 
 export type DeletePool = Command<'DeletePool', { poolId: string }>;
 export type AddPoolMember = Command<'AddPoolMember', { poolId: string; gatewayId: string }>;
 export type RemovePoolMember = Command<'RemovePoolMember', { poolId: string; gatewayId: string }>;
-/** healthyGatewayIds: which of the target's gateways were healthy when the command was built. */
+/**
+ * `liveness`: the last heartbeat of the org's gateways as the edge knew them when it built the command, looked up
+ * before the decision (which of them are behind the target only the state decided on can tell). The rule judges the
+ * target's at `metadata.now` with the heartbeat TTL; a gateway missing from it counts as unhealthy.
+ */
 export type AttachConsumer = Command<
   'AttachConsumer',
-  { consumerId: string; consumerType: ConsumerType; target: ConsumerTarget; healthyGatewayIds: readonly string[] }
+  { consumerId: string; consumerType: ConsumerType; target: ConsumerTarget; liveness: readonly GatewayLiveness[] }
 >;
 export type DetachConsumer = Command<'DetachConsumer', { consumerId: string }>;
 export type SetEntitlement = Command<'SetEntitlement', { gatewayPools: boolean }>;
@@ -31,6 +47,10 @@ export type OrgCommand =
   | DetachConsumer
   | SetEntitlement
   | VoidEvent;
+
+type WithoutMetadata<C> = C extends unknown ? Omit<C, 'metadata'> : never;
+/** A command as the edge describes it before it stamps the metadata. */
+export type OrgCommandData = WithoutMetadata<OrgCommand>;
 
 /** Whether orgs need an operator's grant before they may use gateway pools. */
 export type EntitlementPolicy = 'open' | 'enforced';

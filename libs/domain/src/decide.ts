@@ -1,5 +1,6 @@
 import { assertValidCommand } from './command-checks.js';
-import type { EntitlementPolicy, OrgCommand } from './commands.js';
+import type { OrgCommand } from './commands.js';
+import type { DeciderOptions } from './decider-options.js';
 import type { OrgEvent } from './events.js';
 import type { OrgCatalog } from './org-catalog.js';
 import { decideAttachConsumer, decideDetachConsumer } from './rules/consumer-rules.js';
@@ -16,8 +17,9 @@ export { assertGatewayPoolsEnabled, gatewayPoolsEnabled } from './rules/org-rule
  * Returns the events a command produces against the org's current state, or throws a DomainError.
  * Each command's rules are in `rules/`, one file per concern (see the domain README).
  */
-export function decide(command: OrgCommand, state: OrgCatalog, policy: EntitlementPolicy): OrgEvent[] {
+export function decide(command: OrgCommand, state: OrgCatalog, options: DeciderOptions): OrgEvent[] {
   assertValidCommand(command);
+  const policy = options.entitlements;
   switch (command.type) {
     case 'SetEntitlement':
       return decideSetEntitlement(command, state);
@@ -36,7 +38,7 @@ export function decide(command: OrgCommand, state: OrgCatalog, policy: Entitleme
     case 'RemovePoolMember':
       return decideRemovePoolMember(command, state, policy);
     case 'AttachConsumer':
-      return decideAttachConsumer(command, state, policy);
+      return decideAttachConsumer(command, state, options);
     case 'DetachConsumer':
       return decideDetachConsumer(command, state);
     case 'VoidEvent':

@@ -7,6 +7,11 @@ export interface Liveness {
   check: CheckResult;
 }
 
+/** A gateway's last heartbeat as data: what a command carries for a rule that judges health. */
+export interface GatewayLiveness extends Liveness {
+  gatewayId: string;
+}
+
 /** Where a rule or a view finds a gateway's last heartbeat (undefined: it never sent one that is known). */
 export type LivenessLookup = (gatewayId: string) => Liveness | undefined;
 

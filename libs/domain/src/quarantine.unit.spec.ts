@@ -1,3 +1,4 @@
+import type { OrgCommand } from './commands.js';
 import { decide } from './decide.js';
 import { DomainError } from './errors.js';
 import { cloneCatalog, evolve, initialCatalog, type OrgCatalog } from './org-catalog.js';
@@ -11,6 +12,13 @@ const recorded = (revision: number, type: string, data: unknown): RecordedOrgEve
   type,
   data,
 });
+
+const voidEvent = (revision: number, reason: string): OrgCommand => ({
+  type: 'VoidEvent',
+  data: { revision, reason },
+  metadata: { now: 0, correlationId: 'c', causationId: 'c' },
+});
+const OPTIONS = { entitlements: 'open', heartbeatTtlMs: 1000 } as const;
 
 /** Applies each event to the state the previous one gave. */
 const applyAll = (state: OrgCatalog, events: RecordedOrgEvent[]): OrgCatalog =>
@@ -75,7 +83,7 @@ describe('quarantine of events that cannot be applied', () => {
   it('lets an operator void a quarantined event, which clears the degraded mark', () => {
     const state = applyAll(initialCatalog(ORG), [recorded(0, 'PoolCreated', { poolId: 'p1', name: 42 })]);
 
-    const events = decide({ type: 'VoidEvent', data: { revision: 0, reason: 'bad name' } }, state, 'open');
+    const events = decide(voidEvent(0, 'bad name'), state, OPTIONS);
     expect(events).toEqual([{ type: 'EventVoided', data: { revision: 0, reason: 'bad name' } }]);
     const repaired = evolve(state, events[0]!);
 
@@ -86,11 +94,9 @@ describe('quarantine of events that cannot be applied', () => {
   it('refuses to void an event that is not quarantined', () => {
     const state = applyAll(initialCatalog(ORG), [recorded(0, 'GatewayRegistered', { gatewayId: 'gw-1' })]);
 
-    expect(() => decide({ type: 'VoidEvent', data: { revision: 0, reason: 'r' } }, state, 'open')).toThrow(
+    expect(() => decide(voidEvent(0, 'r'), state, OPTIONS)).toThrow(
       new DomainError('NOT_FOUND', "event 0 of org 'acme' is not quarantined"),
     );
-    expect(() => decide({ type: 'VoidEvent', data: { revision: 7, reason: 'r' } }, state, 'open')).toThrow(
-      'is not quarantined',
-    );
+    expect(() => decide(voidEvent(7, 'r'), state, OPTIONS)).toThrow('is not quarantined');
   });
 });

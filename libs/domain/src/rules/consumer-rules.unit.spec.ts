@@ -1,5 +1,9 @@
+import type { ConsumerTarget, GatewayLiveness } from '../index.js';
 import {
   given,
+  metadata,
+  NOW,
+  TTL_MS,
   poolCreated,
   memberAdded,
   consumerAttached,
@@ -106,6 +110,43 @@ describe('decide', () => {
       given([...withUsPool, consumerAttached('c-1', pool('p-eu'))])
         .when(attach('c-1', pool('p-us'), ['gw-1', 'gw-2']))
         .thenRefuses('NO_HEALTHY_GATEWAY', "pool 'edge-us' has no healthy gateway (0/1 healthy)");
+    });
+
+    describe("judges the target's health at the command's time, with the heartbeat TTL", () => {
+      const attachWith = (target: ConsumerTarget, liveness: GatewayLiveness[], now = NOW) => ({
+        type: 'AttachConsumer' as const,
+        data: { consumerId: 'c-1', consumerType: 'pam' as const, target, liveness },
+        metadata: metadata(now),
+      });
+
+      it('counts a heartbeat younger than the TTL whose check passed', () => {
+        given(edgeEu)
+          .when(attachWith(gateway('gw-3'), [{ gatewayId: 'gw-3', at: NOW - TTL_MS + 1, check: 'passed' }]))
+          .then([consumerAttached('c-1', gateway('gw-3'), undefined, 'pam')]);
+      });
+
+      it('does not count a heartbeat as old as the TTL, at the time the command carries', () => {
+        const beat: GatewayLiveness = { gatewayId: 'gw-3', at: NOW - 5000, check: 'passed' };
+
+        given(edgeEu)
+          .when(attachWith(gateway('gw-3'), [beat], NOW - 5000 + TTL_MS))
+          .thenRefuses('NO_HEALTHY_GATEWAY', "gateway 'gw-3' is not healthy");
+        given(edgeEu)
+          .when(attachWith(gateway('gw-3'), [beat], NOW - 5000 + TTL_MS - 1))
+          .then([consumerAttached('c-1', gateway('gw-3'), undefined, 'pam')]);
+      });
+
+      it('does not count a fresh heartbeat whose check failed', () => {
+        given(edgeEu)
+          .when(attachWith(pool('p-eu'), [{ gatewayId: 'gw-1', at: NOW, check: 'failed' }]))
+          .thenRefuses('NO_HEALTHY_GATEWAY', "pool 'edge-eu' has no healthy gateway (0/2 healthy)");
+      });
+
+      it('counts a member the liveness does not mention as unhealthy', () => {
+        given([...edgeEu, memberAdded('p-eu', 'gw-3')])
+          .when(attachWith(pool('p-eu'), [{ gatewayId: 'gw-3', at: NOW - 5000 - TTL_MS, check: 'passed' }]))
+          .thenRefuses('NO_HEALTHY_GATEWAY', "pool 'edge-eu' has no healthy gateway (0/3 healthy)");
+      });
     });
 
     it('attaches again a consumer that was detached, without a previous target', () => {

@@ -14,6 +14,8 @@ import {
   gateway,
   attach,
   edgeEu,
+  OPTIONS,
+  stamped,
 } from '../testing/decider-spec.js';
 
 describe('decide', () => {
@@ -98,7 +100,7 @@ describe('decide', () => {
 
     it('links each membership removal to the deregistration that caused it', () => {
       const state = foldCatalog(ORG, [...edgeEu, poolCreated('p-us', 'edge-us'), memberAdded('p-us', 'gw-1')]);
-      const events = decide({ type: 'DeregisterGateway', data: { gatewayId: 'gw-1' } }, state, 'open');
+      const events = decide(stamped({ type: 'DeregisterGateway', data: { gatewayId: 'gw-1' } }), state, OPTIONS);
       expect(causesWithinBatch(events)).toEqual([undefined, 0, 0]);
     });
 

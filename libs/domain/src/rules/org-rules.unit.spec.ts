@@ -1,5 +1,13 @@
-import { decide, foldCatalog, type EntitlementPolicy, type OrgCommand, type OrgEvent } from '../index.js';
 import {
+  decide,
+  foldCatalog,
+  type EntitlementPolicy,
+  type OrgCommand,
+  type OrgCommandData,
+  type OrgEvent,
+} from '../index.js';
+import {
+  OPTIONS,
   ORG,
   given,
   entitlementSet,
@@ -46,7 +54,7 @@ describe('decide', () => {
   });
 
   describe('entitlement', () => {
-    const createPool: OrgCommand = { type: 'CreatePool', data: { poolId: 'p-1', name: 'edge-1' } };
+    const createPool: OrgCommandData = { type: 'CreatePool', data: { poolId: 'p-1', name: 'edge-1' } };
 
     it.each<[EntitlementPolicy, string, OrgEvent[]]>([
       ['open', 'was never set', []],
@@ -79,7 +87,7 @@ describe('decide', () => {
       ['enforced', 'revoked', revoked],
       ['enforced', 'never set', edgeEu],
     ])('under the %s policy, for an org whose entitlement was %s', (policy, _, history) => {
-      it.each<[string, OrgCommand]>([
+      it.each<[string, OrgCommandData]>([
         ['CreatePool', { type: 'CreatePool', data: { poolId: 'p-2', name: 'edge-2' } }],
         ['UpdatePool', { type: 'UpdatePool', data: { poolId: 'p-eu', name: 'edge-west' } }],
         ['DeletePool', { type: 'DeletePool', data: { poolId: 'p-eu' } }],
@@ -121,6 +129,6 @@ describe('decide', () => {
 
   it('throws on a command type it does not know, rather than appending nothing', () => {
     const bogus = { type: 'RenameOrg', data: {} } as unknown as OrgCommand;
-    expect(() => decide(bogus, foldCatalog(ORG, []), 'open')).toThrow('unhandled command');
+    expect(() => decide(bogus, foldCatalog(ORG, []), OPTIONS)).toThrow('unhandled command');
   });
 });

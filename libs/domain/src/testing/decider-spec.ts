@@ -1,29 +1,43 @@
 // Test helpers for the decider specs only; not exported from the domain.
 import {
   cloneCatalog,
-  decide,
+  type CommandMetadata,
   DomainError,
   foldCatalog,
   type ConsumerTarget,
   type ConsumerType,
   type DomainErrorCode,
   type EntitlementPolicy,
+  type GatewayLiveness,
   type OrgCommand,
+  type OrgCommandData,
+  orgCatalogDecider,
   type OrgEvent,
 } from '../index.js';
 
 export const ORG = 'acme';
+/** The time every command of the specs is accepted at, and the heartbeat TTL the rules judge with. */
+export const NOW = Date.UTC(2026, 0, 1, 12);
+export const TTL_MS = 30_000;
+
+export const OPTIONS = { entitlements: 'open', heartbeatTtlMs: TTL_MS } as const;
+
+export const metadata = (now = NOW): CommandMetadata => ({ now, correlationId: 'corr-1', causationId: 'req-1' });
+
+/** The command with the specs' metadata, unless it carries its own. */
+export const stamped = (command: OrgCommandData | OrgCommand): OrgCommand =>
+  'metadata' in command ? command : { ...command, metadata: metadata() };
 
 /** Given a history, when a command is decided, then these events (or this refusal). */
 export function given(history: readonly OrgEvent[], options: { org?: string; policy?: EntitlementPolicy } = {}) {
   const state = foldCatalog(options.org ?? ORG, history);
-  const policy = options.policy ?? 'open';
+  const decider = orgCatalogDecider({ entitlements: options.policy ?? 'open', heartbeatTtlMs: TTL_MS });
   return {
-    when(command: OrgCommand) {
+    when(command: OrgCommandData | OrgCommand) {
       const before = cloneCatalog(state);
       const run = (): OrgEvent[] => {
         try {
-          return decide(command, state, policy);
+          return decider.decide(stamped(command), state);
         } finally {
           // Followers and the command cache fold in place, so a decide that mutated would corrupt a cached catalog.
           expect(state).toEqual(before);
@@ -109,12 +123,19 @@ export const consumerDetached = (consumerId: string, previousTarget: ConsumerTar
 export const pool = (poolId: string): ConsumerTarget => ({ kind: 'pool', poolId });
 export const gateway = (gatewayId: string): ConsumerTarget => ({ kind: 'gateway', gatewayId });
 
+/** A heartbeat that keeps the gateway healthy at NOW. */
+export const beatJustNow = (gatewayId: string): GatewayLiveness => ({ gatewayId, at: NOW - 1000, check: 'passed' });
+
+/** Attaches with the given gateways healthy (a passed heartbeat a second before NOW) and no liveness for the others. */
 export const attach = (
   consumerId: string,
   target: ConsumerTarget,
   healthyGatewayIds: readonly string[],
   consumerType: ConsumerType = 'kubernetes-auth',
-): OrgCommand => ({ type: 'AttachConsumer', data: { consumerId, consumerType, target, healthyGatewayIds } });
+): OrgCommandData => ({
+  type: 'AttachConsumer',
+  data: { consumerId, consumerType, target, liveness: healthyGatewayIds.map(beatJustNow) },
+});
 
 /** Pool p-eu ('edge-eu') holds gw-1 and gw-2; gw-3 is registered but in no pool. */
 export const edgeEu: OrgEvent[] = [
