@@ -50,20 +50,24 @@ export class OrgCatalogRepository {
   handle(org: string, decide: (state: OrgCatalog) => OrgEvent[], metadata: CommandMetadata): Promise<Decided> {
     return this.serialized(org, async () => {
       let cached = this.cache.get(org);
+      /** A catalog just caught up with the log, to decide on without reading it again. */
+      let fresh: Cached | undefined;
       for (let attempt = 1; ; attempt += 1) {
-        const current = cached ?? (await this.catchUp(org));
-        const onCache = cached !== undefined;
-        cached = undefined;
+        const current = fresh ?? cached ?? (await this.catchUp(org));
+        const onCache = fresh === undefined && cached !== undefined;
+        cached = fresh = undefined;
         const { state, revision } = current;
         let events: OrgEvent[];
         try {
           events = decide(state);
         } catch (error) {
-          if (onCache && (await this.moved(org, revision))) continue;
+          fresh = onCache ? await this.movedOn(org, revision) : undefined;
+          if (fresh) continue;
           throw error;
         }
         if (events.length === 0) {
-          if (onCache && (await this.moved(org, revision))) continue;
+          fresh = onCache ? await this.movedOn(org, revision) : undefined;
+          if (fresh) continue;
           return { state, events };
         }
         try {
@@ -94,9 +98,10 @@ export class OrgCatalogRepository {
     return this.serialized(org, async () => (await this.catchUp(org)).state);
   }
 
-  /** Whether the log holds events past `revision`, folding them into the cached catalog. */
-  private async moved(org: string, revision: number): Promise<boolean> {
-    return (await this.catchUp(org)).revision !== revision;
+  /** The cached catalog caught up with the log if the log holds events past `revision`, else undefined. */
+  private async movedOn(org: string, revision: number): Promise<Cached | undefined> {
+    const caughtUp = await this.catchUp(org);
+    return caughtUp.revision !== revision ? caughtUp : undefined;
   }
 
   /** Folds the events past the cached revision; an event that cannot be applied is quarantined, as in the views. */
