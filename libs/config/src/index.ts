@@ -8,7 +8,11 @@ export interface Settings {
   readModelNamespace: string;
   heartbeatTtlMs: number;
   entitlements: EntitlementPolicy;
+  /** How many orgs' catalogs pool-command keeps cached; the least recently used one goes past it. */
+  commandCacheOrgs: number;
 }
+
+export const DEFAULT_COMMAND_CACHE_ORGS = 1000;
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -31,6 +35,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (entitlements !== 'open' && entitlements !== 'enforced') {
     throw new SettingsError(`ENTITLEMENTS must be 'open' or 'enforced', not '${String(entitlements)}'`);
   }
+  const cacheText = env['COMMAND_CACHE_ORGS']?.trim();
+  const commandCacheOrgs = cacheText ? Number(cacheText) : DEFAULT_COMMAND_CACHE_ORGS;
+  if (!/^\d+$/.test(cacheText ?? '0') || !Number.isSafeInteger(commandCacheOrgs) || commandCacheOrgs < 1) {
+    throw new SettingsError(`COMMAND_CACHE_ORGS '${cacheText}' is not a whole number of orgs from 1`);
+  }
   return {
     natsUrl: env['NATS_URL']?.trim() || 'nats://127.0.0.1:4222',
     eventStoreUrl: required(env, 'EVENT_STORE_URL'),
@@ -38,5 +47,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     readModelNamespace: env['READ_MODEL_NAMESPACE']?.trim() || 'gwpool',
     heartbeatTtlMs,
     entitlements,
+    commandCacheOrgs,
   };
 }

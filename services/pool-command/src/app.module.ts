@@ -26,7 +26,10 @@ export class PoolCommandModule {
           provide: ORG_CATALOG_DECIDER,
           useValue: orgCatalogDecider({ entitlements: settings.entitlements, heartbeatTtlMs: settings.heartbeatTtlMs }),
         },
-        { provide: OrgCatalogRepository, useValue: new OrgCatalogRepository(deps.eventLog) },
+        {
+          provide: OrgCatalogRepository,
+          useValue: new OrgCatalogRepository(deps.eventLog, { maxOrgs: settings.commandCacheOrgs }),
+        },
         { provide: LIVENESS_VIEW, useValue: deps.liveness },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
         OrgCommandHandler,

@@ -1,3 +1,4 @@
+import { DEFAULT_COMMAND_CACHE_ORGS } from '@gwpool/config';
 import {
   applyRecordedInPlace,
   causesWithinBatch,
@@ -11,6 +12,7 @@ import {
 import { type EventLog, type NewEvent, WrongExpectedRevisionError } from '@gwpool/event-log';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { LruMap } from './lru-map.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -28,6 +30,8 @@ interface Cached {
 /**
  * Loads org catalogs from the log and appends decisions under the expected revision.
  * Catalogs stay cached and catch up from their revision, so a command reads only the events it has not seen.
+ * The cache holds at most `maxOrgs` orgs (`COMMAND_CACHE_ORGS`). Past that, the least recently used org's catalog is
+ * dropped; its next command reads the org's whole stream again, one longer read, and is decided exactly as before.
  *
  * The cache folds in place (`evolveInPlace`, `applyRecordedInPlace`): it owns its catalogs, and the pure `evolve`
  * copies an org's catalog for every event. Measured through this repository on the in-memory log, pool.create and
@@ -37,10 +41,20 @@ interface Cached {
  */
 export class OrgCatalogRepository {
   private readonly logger = new Logger(OrgCatalogRepository.name);
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache: LruMap<string, Cached>;
   private readonly locks = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly log: EventLog) {}
+  constructor(
+    private readonly log: EventLog,
+    { maxOrgs = DEFAULT_COMMAND_CACHE_ORGS }: { maxOrgs?: number } = {},
+  ) {
+    this.cache = new LruMap(maxOrgs);
+  }
+
+  /** Whether the org's catalog is cached now. */
+  isCached(org: string): boolean {
+    return this.cache.has(org);
+  }
 
   /**
    * Runs decide and appends its events under the expected revision; a lost race re-decides on fresh state.
@@ -88,6 +102,8 @@ export class OrgCatalogRepository {
         // In place, as the cache folds (see above).
         for (const event of events) current.state = evolveInPlace(current.state, event);
         current.revision += events.length;
+        // A command is a use: the org stays cached even if others' commands pushed it out meanwhile.
+        this.cache.set(org, current);
         return { state: current.state, events };
       }
     });
