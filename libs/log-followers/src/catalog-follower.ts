@@ -4,18 +4,15 @@ import {
   initialCatalog,
   type OrgCatalog,
   type OrgEvent,
-  ORG_STREAM_PREFIX,
-  orgFromStreamId,
   type QuarantinedEvent,
 } from '@gwpool/domain';
-import type { EventLog, EventSubscription, RecordedEvent } from '@gwpool/event-log';
+import type { EventLog, RecordedEvent } from '@gwpool/event-log';
 import type { ReadModelStore } from '@gwpool/read-model';
 import { Logger } from '@nestjs/common';
+import { OrgStreamFollower } from './org-stream-follower.js';
 
 export type CatalogListener = (catalog: OrgCatalog, event: OrgEvent, recorded: RecordedEvent) => void;
 export type QuarantineListener = (catalog: OrgCatalog, quarantined: QuarantinedEvent) => void;
-
-const RETRY_MS = 1000;
 
 /**
  * Every org's catalog in memory: loaded from the views' snapshot, then kept current by following the log
@@ -23,20 +20,30 @@ const RETRY_MS = 1000;
  */
 export class CatalogFollower {
   private readonly orgs = new Map<string, CatalogAtRevision>();
-  /** Position of the last event applied. */
-  position: string | null = null;
   private readonly logger = new Logger(CatalogFollower.name);
   private readonly listeners: CatalogListener[] = [];
   private readonly quarantineListeners: QuarantineListener[] = [];
-  private subscription?: EventSubscription;
-  private following?: Promise<void>;
-  private stopped = false;
+  private readonly follower: OrgStreamFollower;
 
-  constructor(
-    private readonly log: EventLog,
-    private readonly views: ReadModelStore,
-    private readonly checkpointName = PROJECTOR_CHECKPOINT,
-  ) {}
+  constructor(log: EventLog, views: ReadModelStore, checkpointName = PROJECTOR_CHECKPOINT) {
+    this.follower = new OrgStreamFollower(
+      log,
+      views,
+      {
+        load: (docs) => {
+          for (const [org, entry] of catalogsFromDocs(docs)) this.orgs.set(org, entry);
+        },
+        apply: (org, recorded) => this.applyTo(org, recorded),
+      },
+      CatalogFollower.name,
+      checkpointName,
+    );
+  }
+
+  /** Position of the last event applied. */
+  get position(): string | null {
+    return this.follower.position;
+  }
 
   onEvent(listener: CatalogListener): void {
     this.listeners.push(listener);
@@ -70,17 +77,12 @@ export class CatalogFollower {
     return this.orgs.size;
   }
 
-  async start(): Promise<void> {
-    const snapshot = await this.views.loadSnapshot(this.checkpointName);
-    for (const [org, entry] of catalogsFromDocs(snapshot.docs)) this.orgs.set(org, entry);
-    this.position = snapshot.position;
-    this.following = this.follow();
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.subscription?.close();
-    await this.following;
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
   /** Every quarantined event of every org, in org order. */
@@ -93,9 +95,10 @@ export class CatalogFollower {
    * An event that cannot be applied is quarantined: the org moves past it, marked degraded, and every other org flows.
    */
   apply(recorded: RecordedEvent): void {
-    this.position = recorded.position;
-    const org = orgFromStreamId(recorded.streamId);
-    if (org === undefined) return;
+    this.follower.apply(recorded);
+  }
+
+  private applyTo(org: string, recorded: RecordedEvent): void {
     let entry = this.orgs.get(org);
     if (!entry) this.orgs.set(org, (entry = { catalog: initialCatalog(org), revision: -1 }));
     if (recorded.revision <= entry.revision) return;
@@ -114,18 +117,5 @@ export class CatalogFollower {
       return;
     }
     for (const listener of this.listeners) listener(entry.catalog, applied.event, recorded);
-  }
-
-  private async follow(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        this.subscription = this.log.subscribeToAll({ after: this.position, streamPrefix: ORG_STREAM_PREFIX });
-        for await (const recorded of this.subscription) this.apply(recorded);
-      } catch (error) {
-        if (this.stopped) return;
-        this.logger.warn(`event subscription failed, resuming in ${RETRY_MS} ms: ${String(error)}`);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-      }
-    }
   }
 }

@@ -1,1 +1,2 @@
 export * from './catalog-follower.js';
+export * from './org-stream-follower.js';
