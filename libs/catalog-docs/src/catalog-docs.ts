@@ -200,3 +200,21 @@ export function catalogsFromDocs(docs: Iterable<ViewDoc>): Map<string, CatalogAt
   }
   return catalogs;
 }
+
+/** An org's registered gateway ids and the revision of its stream they stand at, as a lighter follower keeps them. */
+export interface GatewayIdsAtRevision {
+  gatewayIds: Set<string>;
+  revision: number;
+}
+
+/** Each org's registered gateway ids from a consistent snapshot of view docs, at the newest revision of its docs. */
+export function gatewayIdsFromDocs(docs: Iterable<ViewDoc>): Map<string, GatewayIdsAtRevision> {
+  const orgs = new Map<string, GatewayIdsAtRevision>();
+  for (const doc of docs) {
+    let entry = orgs.get(doc.org);
+    if (!entry) orgs.set(doc.org, (entry = { gatewayIds: new Set(), revision: -1 }));
+    entry.revision = Math.max(entry.revision, doc.revision);
+    if (doc.collection === 'gateways' && !doc.deleted) entry.gatewayIds.add(doc.id);
+  }
+  return orgs;
+}

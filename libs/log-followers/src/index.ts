@@ -1,2 +1,3 @@
 export * from './catalog-follower.js';
+export * from './gateway-registry.js';
 export * from './org-stream-follower.js';

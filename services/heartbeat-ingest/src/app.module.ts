@@ -1,5 +1,5 @@
 import type { Settings } from '@gwpool/config';
-import { CatalogFollower } from '@gwpool/log-followers';
+import { GatewayRegistry } from '@gwpool/log-followers';
 import { type Closable, SETTINGS, ShutdownCloser } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { HeartbeatController } from './heartbeat.controller.js';
@@ -9,7 +9,7 @@ import { LivenessRecorder } from './liveness-recorder.js';
 export class HeartbeatIngestModule {
   static register(deps: {
     settings: Settings;
-    catalog: CatalogFollower;
+    gateways: GatewayRegistry;
     recorder: LivenessRecorder;
     closables: Closable[];
   }): DynamicModule {
@@ -18,7 +18,7 @@ export class HeartbeatIngestModule {
       controllers: [HeartbeatController],
       providers: [
         { provide: SETTINGS, useValue: deps.settings },
-        { provide: CatalogFollower, useValue: deps.catalog },
+        { provide: GatewayRegistry, useValue: deps.gateways },
         { provide: LivenessRecorder, useValue: deps.recorder },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
       ],

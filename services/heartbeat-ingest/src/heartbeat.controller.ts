@@ -7,7 +7,7 @@ import {
   RequestValidationError,
 } from '@gwpool/contracts';
 import { clip, WIRE_LIMITS } from '@gwpool/nats';
-import { CatalogFollower } from '@gwpool/log-followers';
+import { GatewayRegistry } from '@gwpool/log-followers';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { LivenessRecorder } from './liveness-recorder.js';
@@ -23,7 +23,7 @@ export class HeartbeatController {
   private lastDropLog = 0;
 
   constructor(
-    @Inject(CatalogFollower) private readonly catalog: CatalogFollower,
+    @Inject(GatewayRegistry) private readonly gateways: GatewayRegistry,
     @Inject(LivenessRecorder) private readonly recorder: LivenessRecorder,
   ) {}
 
@@ -47,7 +47,7 @@ export class HeartbeatController {
       const why = error instanceof RequestValidationError ? error.message : 'the heartbeat could not be read';
       return this.drop('invalid', `heartbeat of '${target.gatewayId}' in org '${target.org}': ${why}`);
     }
-    if (!this.catalog.get(target.org)?.gateways.has(target.gatewayId)) {
+    if (!this.gateways.has(target.org, target.gatewayId)) {
       return this.drop('unregistered', `gateway '${target.gatewayId}' is not registered in org '${target.org}'`);
     }
     const kept = this.recorder.record({

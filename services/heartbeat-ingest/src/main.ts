@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadSettings } from '@gwpool/config';
-import { CatalogFollower } from '@gwpool/log-followers';
+import { GatewayRegistry } from '@gwpool/log-followers';
 import { connectNats, startMicroservice } from '@gwpool/nats';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { HeartbeatIngestModule } from './app.module.js';
@@ -10,19 +10,19 @@ const settings = loadSettings();
 const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
 const nc = await connectNats(settings.natsUrl, 'heartbeat-ingest:facts');
-// The registered gateways must be known before the first heartbeat is judged.
-const catalog = new CatalogFollower(eventLog, readModel);
-await catalog.start();
+// The registered gateways must be known before the first heartbeat is judged; their ids are all it needs.
+const gateways = new GatewayRegistry(eventLog, readModel);
+await gateways.start();
 const recorder = new LivenessRecorder(nc, readModel);
 recorder.start();
 await startMicroservice(
   HeartbeatIngestModule.register({
     settings,
-    catalog,
+    gateways,
     recorder,
     closables: [
       { close: () => recorder.stop() },
-      { close: () => catalog.stop() },
+      { close: () => gateways.stop() },
       { close: () => nc.drain() },
       eventLog,
       readModel,

@@ -1,0 +1,68 @@
+import { gatewayIdsFromDocs, type GatewayIdsAtRevision, PROJECTOR_CHECKPOINT } from '@gwpool/catalog-docs';
+import { eventSchemaError } from '@gwpool/domain';
+import type { EventLog, RecordedEvent } from '@gwpool/event-log';
+import type { ReadModelStore } from '@gwpool/read-model';
+import { OrgStreamFollower } from './org-stream-follower.js';
+
+/**
+ * Each org's registered gateway ids, all heartbeat-ingest needs of the catalog to tell a registered gateway's
+ * heartbeat from a stranger's: loaded from the gateway view docs, then fed the gateway events of the log. It keeps
+ * the same set as the catalog's own fold (a spec folds both): an event that breaks its schema changes nothing, as a
+ * quarantined event changes nothing in a catalog.
+ */
+export class GatewayRegistry {
+  private readonly orgs = new Map<string, GatewayIdsAtRevision>();
+  private readonly follower: OrgStreamFollower;
+
+  constructor(log: EventLog, views: ReadModelStore, checkpointName = PROJECTOR_CHECKPOINT) {
+    this.follower = new OrgStreamFollower(
+      log,
+      views,
+      {
+        load: (docs) => {
+          for (const [org, entry] of gatewayIdsFromDocs(docs)) this.orgs.set(org, entry);
+        },
+        apply: (org, recorded) => this.applyTo(org, recorded),
+      },
+      GatewayRegistry.name,
+      checkpointName,
+    );
+  }
+
+  /** Whether the gateway is registered in the org now. */
+  has(org: string, gatewayId: string): boolean {
+    return this.orgs.get(org)?.gatewayIds.has(gatewayId) ?? false;
+  }
+
+  /** The revision of the org's stream the set stands at; -1 for an org with no event yet. */
+  revision(org: string): number {
+    return this.orgs.get(org)?.revision ?? -1;
+  }
+
+  start(): Promise<void> {
+    return this.follower.start();
+  }
+
+  stop(): Promise<void> {
+    return this.follower.stop();
+  }
+
+  /** Applies one recorded event; events at or below the org's revision change nothing. */
+  apply(recorded: RecordedEvent): void {
+    this.follower.apply(recorded);
+  }
+
+  private applyTo(org: string, recorded: RecordedEvent): void {
+    let entry = this.orgs.get(org);
+    if (!entry) this.orgs.set(org, (entry = { gatewayIds: new Set(), revision: -1 }));
+    if (recorded.revision <= entry.revision) return;
+    entry.revision = recorded.revision;
+    const { type } = recorded;
+    if (type !== 'GatewayRegistered' && type !== 'GatewayUpdated' && type !== 'GatewayDeregistered') return;
+    if (eventSchemaError(type, recorded.data) !== undefined) return;
+    // As the catalog folds them: registered or updated, the gateway is known; deregistered, it is gone.
+    const { gatewayId } = recorded.data as { gatewayId: string };
+    if (type === 'GatewayDeregistered') entry.gatewayIds.delete(gatewayId);
+    else entry.gatewayIds.add(gatewayId);
+  }
+}
