@@ -1,5 +1,6 @@
 import { foldCatalog, type OrgEvent } from '@gwpool/domain';
-import { catalogsFromDocs, docsOf, touchedBy } from './catalog-docs.js';
+import { docsOf, touchedBy } from './catalog-docs.js';
+import { catalogsFromDocs } from './docs-to-catalogs.js';
 
 const history: OrgEvent[] = [
   { type: 'GatewayRegistered', data: { gatewayId: 'gw-1', name: 'alpha' } },

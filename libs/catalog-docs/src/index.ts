@@ -1,1 +1,2 @@
 export * from './catalog-docs.js';
+export * from './docs-to-catalogs.js';

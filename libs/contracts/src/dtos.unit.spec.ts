@@ -1,3 +1,4 @@
+// Over 200 lines: the validation rules of every request DTO, one describe per subject.
 import { RequestValidationError } from './request-validation-error.js';
 import {
   AttachConsumerDto,

@@ -1,3 +1,4 @@
+// Over 200 lines: one case per kind of hostile body, and the property checks over any body, against one parser.
 import fc from 'fast-check';
 import {
   AttachConsumerDto,

@@ -1,84 +1,21 @@
+import { evolve, evolveInPlace, initialCatalog, type OrgEvent } from './index.js';
 import {
-  cloneCatalog,
-  evolve,
-  evolveInPlace,
-  foldCatalog,
-  initialCatalog,
-  type ConsumerTarget,
-  type OrgCatalog,
-  type OrgEvent,
-} from './index.js';
-
-const ORG = 'acme';
-
-const fold = (events: readonly OrgEvent[]): OrgCatalog => foldCatalog(ORG, events);
-
-const registered = (gatewayId: string, name?: string, zone?: string): OrgEvent => ({
-  type: 'GatewayRegistered',
-  data: { gatewayId, name, zone },
-});
-const created = (poolId: string, name: string, description?: string): OrgEvent => ({
-  type: 'PoolCreated',
-  data: { poolId, name, ...(description === undefined ? {} : { description }) },
-});
-const renamed = (poolId: string, name: string, previousName: string): OrgEvent => ({
-  type: 'PoolRenamed',
-  data: { poolId, name, previousName },
-});
-const added = (poolId: string, gatewayId: string): OrgEvent => ({
-  type: 'PoolMemberAdded',
-  data: { poolId, gatewayId },
-});
-const removed = (
-  poolId: string,
-  gatewayId: string,
-  reason: 'removed' | 'gateway-deregistered' = 'removed',
-): OrgEvent => ({ type: 'PoolMemberRemoved', data: { poolId, gatewayId, reason } });
-const detached = (consumerId: string, previousTarget: ConsumerTarget): OrgEvent => ({
-  type: 'ConsumerDetached',
-  data: { consumerId, previousTarget },
-});
-const attached = (consumerId: string, target: ConsumerTarget, previousTarget?: ConsumerTarget): OrgEvent => ({
-  type: 'ConsumerAttached',
-  data: { consumerId, consumerType: 'kubernetes-auth', target, ...(previousTarget ? { previousTarget } : {}) },
-});
-const pool = (poolId: string): ConsumerTarget => ({ kind: 'pool', poolId });
-const gateway = (gatewayId: string): ConsumerTarget => ({ kind: 'gateway', gatewayId });
-
-/** Two pools sharing gw-1, one consumer on each pool and one on a gateway. */
-const history: OrgEvent[] = [
-  { type: 'OrgEntitlementSet', data: { gatewayPools: true } },
-  registered('gw-1', 'alpha', 'eu-west-1a'),
-  registered('gw-2'),
-  created('p-eu', 'edge-eu', 'EU edge'),
-  created('p-us', 'edge-us'),
-  added('p-eu', 'gw-1'),
-  added('p-eu', 'gw-2'),
-  added('p-us', 'gw-1'),
-  attached('c-1', pool('p-eu')),
-  attached('c-2', pool('p-us')),
-  attached('c-3', gateway('gw-2')),
-];
-
-/** Every kind of change, after the history. */
-const later: OrgEvent[] = [
-  { type: 'OrgEntitlementSet', data: { gatewayPools: false } },
-  { type: 'GatewayUpdated', data: { gatewayId: 'gw-1', name: 'omega' } },
-  renamed('p-eu', 'edge-west', 'edge-eu'),
-  { type: 'PoolDescriptionChanged', data: { poolId: 'p-eu' } },
-  removed('p-eu', 'gw-2'),
-  added('p-us', 'gw-2'),
-  attached('c-1', pool('p-us'), pool('p-eu')),
-  detached('c-3', gateway('gw-2')),
-  detached('c-2', pool('p-us')),
-  detached('c-1', pool('p-us')),
-  { type: 'PoolDeleted', data: { poolId: 'p-us', name: 'edge-us' } },
-  { type: 'GatewayDeregistered', data: { gatewayId: 'gw-1' } },
-];
-
-const poolIds = (state: OrgCatalog, gatewayId: string) => [...(state.gateways.get(gatewayId)?.pools ?? [])];
-const members = (state: OrgCatalog, poolId: string) => [...(state.pools.get(poolId)?.members ?? [])];
-const consumersOf = (state: OrgCatalog, poolId: string) => [...(state.pools.get(poolId)?.consumers.keys() ?? [])];
+  ORG,
+  fold,
+  registered,
+  created,
+  renamed,
+  added,
+  removed,
+  detached,
+  attached,
+  pool,
+  gateway,
+  history,
+  poolIds,
+  members,
+  consumersOf,
+} from './testing/catalog-history.js';
 
 describe('org catalog', () => {
   it('starts empty, with the entitlement unset', () => {
@@ -127,35 +64,6 @@ describe('org catalog', () => {
   it('keeps members in the order they were added', () => {
     const state = fold([...history, registered('gw-0'), added('p-eu', 'gw-0')]);
     expect(members(state, 'p-eu')).toEqual(['gw-1', 'gw-2', 'gw-0']);
-  });
-
-  it('evolves into a new state and leaves the one it is given untouched', () => {
-    const state = initialCatalog(ORG);
-    const next = evolve(state, registered('gw-1'));
-    expect(next).not.toBe(state);
-    expect(next.gateways.has('gw-1')).toBe(true);
-    expect(state).toEqual(initialCatalog(ORG));
-  });
-
-  it('leaves the state it is given untouched whatever the event', () => {
-    let state = fold(history);
-    const q = { position: '9', org: ORG, streamId: 'gwpool-org-acme', revision: 3, type: 'PoolCreated', error: 'e' };
-    state.quarantined.set(3, q);
-    const voided: OrgEvent = { type: 'EventVoided', data: { revision: 3, reason: 'repaired' } };
-    for (const event of [...later, registered('gw-9'), created('p-ap', 'edge-ap'), added('p-ap', 'gw-9'), voided]) {
-      const before = cloneCatalog(state);
-      const next = evolve(state, event);
-      expect(state).toEqual(before);
-      expect(next).toEqual(evolveInPlace(cloneCatalog(before), event));
-      state = next;
-    }
-  });
-
-  it('evolves in place, for followers that own their state: the state it is given changes and comes back', () => {
-    const state = initialCatalog(ORG);
-    const next = evolveInPlace(state, registered('gw-1'));
-    expect(next).toBe(state);
-    expect(state.gateways.has('gw-1')).toBe(true);
   });
 
   it('updates a gateway without losing its pool memberships', () => {
@@ -285,62 +193,5 @@ describe('org catalog', () => {
     const bogus = { type: 'OrgRenamed', data: {} } as unknown as OrgEvent;
     expect(() => evolve(initialCatalog(ORG), bogus)).toThrow('unhandled event');
     expect(() => evolveInPlace(initialCatalog(ORG), bogus)).toThrow('unhandled event');
-  });
-
-  describe('cloneCatalog', () => {
-    it('copies a catalog equal to the original', () => {
-      const original = fold(history);
-      expect(cloneCatalog(original)).toEqual(original);
-    });
-
-    it('leaves the original untouched when the copy evolves', () => {
-      const original = fold(history);
-      const copy = cloneCatalog(original);
-      for (const event of later) evolveInPlace(copy, event);
-
-      expect(original).toEqual(fold(history));
-      expect(copy).not.toEqual(original);
-    });
-
-    it('shares no mutable entry with the original', () => {
-      const original = fold(history);
-      const copy = cloneCatalog(original);
-      for (const gatewayState of copy.gateways.values()) {
-        gatewayState.name = 'changed';
-        gatewayState.pools.clear();
-      }
-      for (const poolState of copy.pools.values()) {
-        poolState.name = 'changed';
-        poolState.members.clear();
-        poolState.consumers.clear();
-      }
-      for (const consumer of copy.consumers.values()) consumer.consumerType = 'pam';
-      copy.poolIdByName.clear();
-
-      expect(original).toEqual(fold(history));
-    });
-
-    it('is left untouched when the original evolves', () => {
-      const original = fold(history);
-      const copy = cloneCatalog(original);
-      evolveInPlace(original, removed('p-eu', 'gw-1'));
-      evolveInPlace(original, attached('c-1', pool('p-us'), pool('p-eu')));
-
-      expect(copy).toEqual(fold(history));
-    });
-  });
-
-  it('folds the same history into equal, independent catalogs', () => {
-    const first = fold(history);
-    const second = fold(history);
-    expect(second).toEqual(first);
-
-    evolveInPlace(first, removed('p-eu', 'gw-1'));
-    expect(second).toEqual(fold(history));
-  });
-
-  it('folds to the same catalog as evolving event by event', () => {
-    const stepwise = history.reduce((state, event) => evolve(state, event), initialCatalog(ORG));
-    expect(fold(history)).toEqual(stepwise);
   });
 });

@@ -1,3 +1,5 @@
+// Over 200 lines: the port's operations and the subscription share one LISTEN connection and its wake-ups, which
+// read best in one place; the SQL is in schema.ts.
 import {
   type AppendResult,
   type EventLog,

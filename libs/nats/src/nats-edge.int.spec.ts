@@ -1,3 +1,4 @@
+// Over 200 lines: one pair of service instances, started once, serves every edge behaviour checked here.
 import { jest } from '@jest/globals';
 import { loadSettings } from '@gwpool/config';
 import { MalformedBody } from '@gwpool/contracts';

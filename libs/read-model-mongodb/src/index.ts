@@ -1,3 +1,5 @@
+// Over 200 lines: one class for the read-model port's operations on MongoDB, each a few lines, and the one upsert
+// they share.
 import {
   type LivenessRecord,
   type ReadModelOptions,

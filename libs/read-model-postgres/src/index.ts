@@ -1,3 +1,5 @@
+// Over 200 lines: one class for the read-model port's operations on PostgreSQL, each a few lines; the SQL schema is in
+// schema.ts.
 import {
   type LivenessRecord,
   type ReadModelOptions,

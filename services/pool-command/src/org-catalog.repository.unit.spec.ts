@@ -1,3 +1,5 @@
+// Over 200 lines: one describe per path through handle() (cache, moved-on, lost race, bound, attach), sharing one
+// in-memory log and two instances on it.
 import {
   type CommandMetadata,
   DomainError,

@@ -1,3 +1,4 @@
+// Over 200 lines: the one suite every read-model adapter must pass, kept whole so no adapter runs only part of it.
 import { randomBytes } from 'node:crypto';
 import type { LivenessRecord, ReadModelStore, ViewCollection, ViewDoc } from '../index.js';
 

@@ -1,0 +1,105 @@
+import {
+  type ConsumerTarget,
+  type ConsumerType,
+  initialCatalog,
+  isRecord,
+  type QuarantinedEvent,
+} from '@gwpool/domain';
+import type { ViewDoc } from '@gwpool/read-model';
+import type { CatalogAtRevision } from './catalog-docs.js';
+
+const optional = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function quarantinedOf(value: unknown, org: string): QuarantinedEvent[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isRecord).flatMap((q) =>
+    typeof q['revision'] === 'number'
+      ? [
+          {
+            position: String(q['position']),
+            org,
+            streamId: String(q['streamId']),
+            revision: q['revision'],
+            type: String(q['type']),
+            error: String(q['error']),
+          },
+        ]
+      : [],
+  );
+}
+
+/** Rebuilds catalogs, each at the newest revision of its docs, from a consistent snapshot of view docs. */
+export function catalogsFromDocs(docs: Iterable<ViewDoc>): Map<string, CatalogAtRevision> {
+  const catalogs = new Map<string, CatalogAtRevision>();
+  const entryOf = (org: string) => {
+    let entry = catalogs.get(org);
+    if (!entry) catalogs.set(org, (entry = { catalog: initialCatalog(org), revision: -1 }));
+    return entry;
+  };
+  const pools: ViewDoc[] = [];
+  for (const doc of docs) {
+    const entry = entryOf(doc.org);
+    entry.revision = Math.max(entry.revision, doc.revision);
+    const { catalog } = entry;
+    if (doc.deleted) continue;
+    const body = doc.body;
+    switch (doc.collection) {
+      case 'orgs':
+        catalog.gatewayPoolsEntitled = (body['gatewayPoolsEntitled'] as boolean | null) ?? undefined;
+        for (const q of quarantinedOf(body['quarantined'], doc.org)) catalog.quarantined.set(q.revision, q);
+        break;
+      case 'gateways':
+        catalog.gateways.set(doc.id, {
+          gatewayId: doc.id,
+          name: optional(body['name']),
+          zone: optional(body['zone']),
+          pools: new Set(),
+        });
+        break;
+      case 'consumers':
+        catalog.consumers.set(doc.id, {
+          consumerId: doc.id,
+          consumerType: body['consumerType'] as ConsumerType,
+          target: body['target'] as ConsumerTarget,
+        });
+        break;
+      case 'pools':
+        pools.push(doc);
+        break;
+    }
+  }
+  for (const doc of pools) {
+    const { catalog } = entryOf(doc.org);
+    const members = (doc.body['members'] as string[]) ?? [];
+    const consumers = (doc.body['consumers'] as { consumerId: string; consumerType: ConsumerType }[]) ?? [];
+    const name = doc.body['name'] as string;
+    catalog.pools.set(doc.id, {
+      poolId: doc.id,
+      name,
+      description: optional(doc.body['description']),
+      members: new Set(members),
+      consumers: new Map(consumers.map((c) => [c.consumerId, c.consumerType])),
+    });
+    catalog.poolIdByName.set(name, doc.id);
+    for (const gatewayId of members) catalog.gateways.get(gatewayId)?.pools.add(doc.id);
+  }
+  return catalogs;
+}
+
+/** An org's registered gateway ids and the revision of its stream they stand at, as a lighter follower keeps them. */
+export interface GatewayIdsAtRevision {
+  gatewayIds: Set<string>;
+  revision: number;
+}
+
+/** Each org's registered gateway ids from a consistent snapshot of view docs, at the newest revision of its docs. */
+export function gatewayIdsFromDocs(docs: Iterable<ViewDoc>): Map<string, GatewayIdsAtRevision> {
+  const orgs = new Map<string, GatewayIdsAtRevision>();
+  for (const doc of docs) {
+    let entry = orgs.get(doc.org);
+    if (!entry) orgs.set(doc.org, (entry = { gatewayIds: new Set(), revision: -1 }));
+    entry.revision = Math.max(entry.revision, doc.revision);
+    if (doc.collection === 'gateways' && !doc.deleted) entry.gatewayIds.add(doc.id);
+  }
+  return orgs;
+}
