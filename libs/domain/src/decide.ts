@@ -9,7 +9,6 @@ import { decideSetEntitlement, decideVoidEvent } from './rules/org-rules.js';
 import { decideAddPoolMember, decideRemovePoolMember } from './rules/membership-rules.js';
 import { decideCreatePool, decideDeletePool, decideUpdatePool } from './rules/pool-rules.js';
 
-export { gatewaysBehind } from './rules/consumer-rules.js';
 export { requirePool } from './rules/lookups.js';
 export { assertGatewayPoolsEnabled, gatewayPoolsEnabled } from './rules/org-rules.js';
 

@@ -11,12 +11,6 @@ import { assertGatewayPoolsEnabled } from './org-rules.js';
 const sameTarget = (a: ConsumerTarget, b: ConsumerTarget): boolean =>
   a.kind === 'pool' ? b.kind === 'pool' && a.poolId === b.poolId : b.kind === 'gateway' && a.gatewayId === b.gatewayId;
 
-/** The gateways whose liveness the attach rule needs: the target gateway, or the pool's members. */
-export function gatewaysBehind(state: OrgCatalog, target: ConsumerTarget): string[] {
-  if (target.kind === 'gateway') return [target.gatewayId];
-  return [...(state.pools.get(target.poolId)?.members ?? [])];
-}
-
 function assertUsable(state: OrgCatalog, target: ConsumerTarget, healthy: ReadonlySet<string>): void {
   if (target.kind === 'gateway') {
     requireGateway(state, target.gatewayId);
