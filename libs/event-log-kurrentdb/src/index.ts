@@ -1,9 +1,12 @@
 import {
   type AppendResult,
+  DEFAULT_LAG_LIMIT,
   type EventLog,
   EventLogUnavailableError,
   type EventSubscription,
   type ExpectedRevision,
+  type LagOptions,
+  type LogLag,
   type NewEvent,
   type RecordedEvent,
   type SubscribeOptions,
@@ -19,9 +22,11 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { KurrentSubscription } from './kurrent-subscription.js';
 import {
+  comparePositions,
   decodePosition,
   encodePosition,
   isStreamNotFound,
+  isSystemEvent,
   normaliseUrl,
   toRecordedEvent,
   toStreamState,
@@ -104,6 +109,38 @@ export class KurrentEventLog implements EventLog {
     const subscription = new KurrentSubscription(source, from, (closed) => this.subscriptions.delete(closed));
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** $all has no event count: reads forwards from `after`, at most `limit` + 1 events, with the subscription's filter. */
+  async measureLag(
+    after: string | null | undefined,
+    { streamPrefix, limit = DEFAULT_LAG_LIMIT }: LagOptions = {},
+  ): Promise<LogLag> {
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw new RangeError(`lag limit ${limit} is not a whole number >= 1`);
+    const from = after ? decodePosition(after) : undefined;
+    this.assertOpen();
+    let events = 0;
+    let oldest: Date | null = null;
+    try {
+      const read = this.client.readAll({
+        fromPosition: from ?? START,
+        direction: FORWARDS,
+        // The read may start at `after` itself, which is not counted.
+        maxCount: limit + 2,
+        filter: streamPrefix ? streamNameFilter({ prefixes: [streamPrefix] }) : excludeSystemEvents(),
+      });
+      for await (const { event } of read) {
+        if (!event || isSystemEvent(event)) continue;
+        if (from && event.position && comparePositions(event.position, from) <= 0) continue;
+        events += 1;
+        if (oldest === null || event.created < oldest) oldest = event.created;
+        if (events > limit) break;
+      }
+    } catch (error) {
+      throw translateError(error);
+    }
+    return { events: Math.min(events, limit), capped: events > limit, oldestRecordedAt: oldest };
   }
 
   async close(): Promise<void> {

@@ -2,9 +2,12 @@
 // read best in one place; the SQL is in schema.ts.
 import {
   type AppendResult,
+  DEFAULT_LAG_LIMIT,
   type EventLog,
   type EventSubscription,
   type ExpectedRevision,
+  type LagOptions,
+  type LogLag,
   type NewEvent,
   type RecordedEvent,
   type SubscribeOptions,
@@ -153,6 +156,39 @@ export class PostgresEventLog implements EventLog {
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
     const start = options.after ? parsePosition(options.after) : undefined;
     return new PostgresSubscription(this, start, options.streamPrefix);
+  }
+
+  /**
+   * Every committed row after `after`, including those a subscription still holds back behind an older open
+   * transaction: the follower is behind them too. One bounded index range read.
+   */
+  async measureLag(
+    after: string | null | undefined,
+    { streamPrefix, limit = DEFAULT_LAG_LIMIT }: LagOptions = {},
+  ): Promise<LogLag> {
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw new RangeError(`lag limit ${limit} is not a whole number >= 1`);
+    const start = after ? parsePosition(after) : undefined;
+    const params: unknown[] = [start?.tx ?? '0', start?.seq ?? '0', limit + 1];
+    let prefixClause = '';
+    if (streamPrefix) {
+      params.push(`${escapeLike(streamPrefix)}%`);
+      prefixClause = 'AND stream_id LIKE $4';
+    }
+    try {
+      const { rows } = await this.pool.query<{ events: number; oldest: Date | null }>(
+        `SELECT count(*)::int AS events, min(recorded_at) AS oldest FROM (
+           SELECT recorded_at FROM ${this.s}.events
+           WHERE (tx_id, seq) > ($1::xid8, $2::bigint) ${prefixClause}
+           ORDER BY tx_id, seq
+           LIMIT $3) AS pending`,
+        params,
+      );
+      const events = rows[0]?.events ?? 0;
+      return { events: Math.min(events, limit), capped: events > limit, oldestRecordedAt: rows[0]?.oldest ?? null };
+    } catch (error) {
+      throw translate(error);
+    }
   }
 
   /**

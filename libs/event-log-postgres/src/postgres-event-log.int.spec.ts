@@ -66,6 +66,23 @@ describe('PostgreSQL event log ordering', () => {
     expect(seen.map((r) => r.id)).toEqual([early.id, late.id]);
   });
 
+  it('counts a commit that an older open transaction still holds back from subscribers as lag', async () => {
+    await raw.query('BEGIN');
+    await raw.query('SELECT * FROM "ordering".append_events($1, $2, $3::jsonb)', [
+      'lagheld-early',
+      'no_stream',
+      JSON.stringify([event('EarlyOpen')]),
+    ]);
+    await log.append('lagheld-late', [event('LateCommitted')], 'no_stream');
+
+    const held = await log.measureLag(null, { streamPrefix: 'lagheld-' });
+    await raw.query('COMMIT');
+    const committed = await log.measureLag(null, { streamPrefix: 'lagheld-' });
+
+    expect(held.events).toBe(1);
+    expect(committed.events).toBe(2);
+  });
+
   it('looks again soon when an announced append is held back by a transaction that announces nothing', async () => {
     // A minute between polls: only the retry after a held-back announcement can deliver within the test's time.
     const slowPolling = await PostgresEventLog.open({ url, schema: 'ordering', pollIntervalMs: 60_000 });

@@ -49,6 +49,25 @@ export interface SubscribeOptions {
   streamPrefix?: string;
 }
 
+export interface LagOptions {
+  /** Only events of streams whose id starts with this prefix, as in SubscribeOptions. */
+  streamPrefix?: string;
+  /** Count at most this many events (default DEFAULT_LAG_LIMIT): a reader far behind costs one bounded read. */
+  limit?: number;
+}
+
+/** How far a reader that has read up to a position is behind the head of the log. */
+export interface LogLag {
+  /** Committed events after the position, counted up to the limit. */
+  events: number;
+  /** True when there are more than the limit: `events` is then the limit. */
+  capped: boolean;
+  /** When the oldest of those events was recorded (the store's clock); null when there are none. */
+  oldestRecordedAt: Date | null;
+}
+
+export const DEFAULT_LAG_LIMIT = 10_000;
+
 /**
  * A catch-up subscription to every event of the log in global order, then live.
  * Iteration ends after close(). Events are never skipped, even when transactions commit out of order.
@@ -63,6 +82,11 @@ export interface EventLog {
   /** Events of one stream in revision order, from `fromRevision` (inclusive); empty when the stream does not exist. */
   readStream(streamId: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): EventSubscription;
+  /**
+   * The committed events after `after` (from the beginning when null), whether or not a subscription could read them
+   * yet: what a follower at that position has still to apply. For lag metrics and readiness.
+   */
+  measureLag(after: string | null | undefined, options?: LagOptions): Promise<LogLag>;
   close(): Promise<void>;
 }
 

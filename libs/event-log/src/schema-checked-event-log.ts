@@ -3,6 +3,8 @@ import type {
   EventLog,
   EventSubscription,
   ExpectedRevision,
+  LagOptions,
+  LogLag,
   NewEvent,
   RecordedEvent,
   SubscribeOptions,
@@ -47,6 +49,10 @@ export class SchemaCheckedEventLog implements EventLog {
 
   subscribeToAll(options?: SubscribeOptions): EventSubscription {
     return this.inner.subscribeToAll(options);
+  }
+
+  measureLag(after: string | null | undefined, options?: LagOptions): Promise<LogLag> {
+    return this.inner.measureLag(after, options);
   }
 
   close(): Promise<void> {

@@ -172,6 +172,45 @@ export function describeEventLogContract(adapterName: string, open: () => Promis
       });
     });
 
+    describe('measureLag', () => {
+      it('counts the events after a position and says when the oldest of them was recorded', async () => {
+        const scope = `${prefix}lag-`;
+        const empty = await log.measureLag(null, { streamPrefix: scope });
+        const before = Date.now();
+        await log.append(`${scope}a`, events(3), 'no_stream');
+        await log.append(`${scope}b`, events(2), 'no_stream');
+        const all = await collect(log.subscribeToAll({ streamPrefix: scope }), (seen) => seen.length >= 5);
+
+        const fromStart = await log.measureLag(null, { streamPrefix: scope });
+        const fromSecond = await log.measureLag(all[1]?.position, { streamPrefix: scope });
+        const atHead = await log.measureLag(all[4]?.position, { streamPrefix: scope });
+
+        expect(empty).toEqual({ events: 0, capped: false, oldestRecordedAt: null });
+        expect(fromStart).toMatchObject({ events: 5, capped: false });
+        // The store's clock, so only roughly the test's.
+        expect(Math.abs((fromStart.oldestRecordedAt?.getTime() ?? 0) - before)).toBeLessThan(60_000);
+        expect(fromSecond).toMatchObject({ events: 3, capped: false });
+        expect(fromSecond.oldestRecordedAt?.getTime()).toBeGreaterThanOrEqual(
+          fromStart.oldestRecordedAt?.getTime() ?? 0,
+        );
+        expect(atHead).toEqual({ events: 0, capped: false, oldestRecordedAt: null });
+      });
+
+      it('counts no further than the limit, and says so', async () => {
+        const scope = `${prefix}lagcap-`;
+        await log.append(`${scope}a`, events(4), 'no_stream');
+
+        expect(await log.measureLag(null, { streamPrefix: scope, limit: 2 })).toMatchObject({
+          events: 2,
+          capped: true,
+        });
+        expect(await log.measureLag(null, { streamPrefix: scope, limit: 4 })).toMatchObject({
+          events: 4,
+          capped: false,
+        });
+      });
+    });
+
     describe('subscribeToAll', () => {
       it('delivers every event from the start in append order, then resumes exactly after a position', async () => {
         const scope = `${prefix}order-`;
