@@ -17,20 +17,42 @@ const depConstraints = [
   // The settings every service reads from its environment.
   { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: drivers },
   { sourceTag: 'type:port', onlyDependOnLibsWithTags: core, bannedExternalImports: drivers },
-  { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: [...core, 'type:config', 'type:adapter', 'type:testing'] },
+  // Metrics, probes and logs: knows nothing of the product's libs (the event log is reached through a structural type).
+  {
+    sourceTag: 'type:observability',
+    onlyDependOnLibsWithTags: ['type:observability'],
+    bannedExternalImports: ['@nats-io/*', '@kurrent/*', 'pg', 'mongodb'],
+  },
+  {
+    sourceTag: 'type:adapter',
+    onlyDependOnLibsWithTags: [...core, 'type:config', 'type:adapter', 'type:testing', 'type:observability'],
+  },
   // In-memory state kept current from the log or the liveness facts, through the ports: no driver of its own.
   {
     sourceTag: 'type:follower',
     onlyDependOnLibsWithTags: core,
     bannedExternalImports: ['@kurrent/*', 'pg', 'mongodb'],
   },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing', 'type:tooling'] },
+  {
+    sourceTag: 'type:testing',
+    onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing', 'type:tooling', 'type:observability'],
+  },
   // No service tag here: services talk over NATS, never through imports (Nx also refuses imports of applications).
   {
     sourceTag: 'type:service',
-    onlyDependOnLibsWithTags: [...core, 'type:config', 'type:adapter', 'type:follower', 'type:testing'],
+    onlyDependOnLibsWithTags: [
+      ...core,
+      'type:config',
+      'type:adapter',
+      'type:follower',
+      'type:testing',
+      'type:observability',
+    ],
   },
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing', 'type:tooling'] },
+  {
+    sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:testing', 'type:tooling', 'type:observability'],
+  },
   // Launching servers and services from dist/: for the test harness, the benchmark and the npm scripts only.
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling'] },
   // The benchmark drives the services over NATS and seeds the log through the event-log adapter.
