@@ -10,6 +10,15 @@ export interface Settings {
   entitlements: EntitlementPolicy;
   /** How many orgs' catalogs pool-command keeps cached; the least recently used one goes past it. */
   commandCacheOrgs: number;
+  /** HTTP port of /metrics, /healthz and /readyz; undefined: none (and no metrics recorded); 0: any free port. */
+  metricsPort?: number;
+  metricsHost: string;
+  /** Orgs named on per-org gauges; the others are summed as `(other)`. */
+  metricsOrgLimit: number;
+  logFormat: 'text' | 'json';
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** A follower further behind the log than this is not ready. */
+  readyMaxLagMs: number;
 }
 
 export const DEFAULT_COMMAND_CACHE_ORGS = 1000;
@@ -22,6 +31,43 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name]?.trim();
   if (!value) throw new SettingsError(`${name} is not set`);
   return value;
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const DEFAULT_READY_MAX_LAG_MS = 10_000;
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new SettingsError(`${name} '${text}' must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function observabilitySettings(env: NodeJS.ProcessEnv) {
+  const logFormat = env['LOG_FORMAT']?.trim() || 'text';
+  if (logFormat !== 'text' && logFormat !== 'json') {
+    throw new SettingsError(`LOG_FORMAT must be 'text' or 'json', not '${logFormat}'`);
+  }
+  const level = (env['LOG_LEVEL']?.trim() || 'info').toLowerCase();
+  const logLevel = LOG_LEVELS.find((known) => known === level);
+  if (!logLevel) throw new SettingsError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not '${level}'`);
+  const lagText = env['READY_MAX_LAG']?.trim();
+  const readyMaxLagMs = lagText ? parseDuration(lagText) : DEFAULT_READY_MAX_LAG_MS;
+  if (readyMaxLagMs === undefined) {
+    throw new SettingsError(`READY_MAX_LAG '${lagText}' is not a duration such as 5s, 10m or 1h`);
+  }
+  const metricsPort = wholeNumber(env, 'METRICS_PORT', 0, 65_535);
+  return {
+    ...(metricsPort === undefined ? {} : { metricsPort }),
+    metricsHost: env['METRICS_HOST']?.trim() || '0.0.0.0',
+    metricsOrgLimit: wholeNumber(env, 'METRICS_ORG_LIMIT', 1, 1_000) ?? 20,
+    logFormat,
+    logLevel,
+    readyMaxLagMs,
+  } as const;
 }
 
 /** Reads the settings every service shares; throws a SettingsError naming the first bad one. */
@@ -48,5 +94,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     heartbeatTtlMs,
     entitlements,
     commandCacheOrgs,
+    ...observabilitySettings(env),
   };
 }

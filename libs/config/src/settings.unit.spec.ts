@@ -24,3 +24,51 @@ describe('settings', () => {
     expect(() => loadSettings({ ...required, ENTITLEMENTS: 'closed' })).toThrow('ENTITLEMENTS');
   });
 });
+
+describe('observability settings', () => {
+  it('default to no metrics port, text logs at info and a 10 s readiness lag', () => {
+    const settings = loadSettings(required);
+
+    expect(settings.metricsPort).toBeUndefined();
+    expect(settings).toMatchObject({
+      metricsHost: '0.0.0.0',
+      metricsOrgLimit: 20,
+      logFormat: 'text',
+      logLevel: 'info',
+      readyMaxLagMs: 10_000,
+    });
+  });
+
+  it('read a metrics port (0 for any free one), JSON logs, a level and a lag', () => {
+    const settings = loadSettings({
+      ...required,
+      METRICS_PORT: '0',
+      METRICS_HOST: '127.0.0.1',
+      METRICS_ORG_LIMIT: '5',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'DEBUG',
+      READY_MAX_LAG: '1s',
+    });
+
+    expect(settings).toMatchObject({
+      metricsPort: 0,
+      metricsHost: '127.0.0.1',
+      metricsOrgLimit: 5,
+      logFormat: 'json',
+      logLevel: 'debug',
+      readyMaxLagMs: 1000,
+    });
+  });
+
+  it.each([
+    ['METRICS_PORT', '70000', /METRICS_PORT '70000' must be a whole number from 0 to 65535/],
+    ['METRICS_PORT', '9464x', /METRICS_PORT/],
+    ['METRICS_ORG_LIMIT', '0', /METRICS_ORG_LIMIT/],
+    ['LOG_FORMAT', 'yaml', /LOG_FORMAT must be 'text' or 'json', not 'yaml'/],
+    ['LOG_LEVEL', 'chatty', /LOG_LEVEL must be one of debug, info, warn, error/],
+    ['READY_MAX_LAG', '10', /READY_MAX_LAG '10' is not a duration/],
+  ])('refuse a malformed %s (%s), naming it', (name, value, message) => {
+    expect(() => loadSettings({ ...required, [name]: value })).toThrow(SettingsError);
+    expect(() => loadSettings({ ...required, [name]: value })).toThrow(message);
+  });
+});
