@@ -25,6 +25,8 @@ export const SERVICE_ERROR_HEADER = 'Nats-Service-Error';
 export const SERVICE_ERROR_CODE_HEADER = 'Nats-Service-Error-Code';
 export const ACTOR_HEADER = 'Gwpool-Actor';
 export const CORRELATION_HEADER = 'Gwpool-Correlation-Id';
+/** W3C trace context; validated, then carried into the events' metadata and the health updates they cause. */
+export const TRACEPARENT_HEADER = 'traceparent';
 
 export const isWireError = (value: unknown): value is WireError =>
   typeof value === 'object' &&

@@ -2,6 +2,7 @@ import type { OrgCommand } from './commands.js';
 import { DomainError } from './errors.js';
 import { CONSUMER_TYPES } from './events.js';
 import { LIMITS } from './event-schemas.js';
+import { traceparentRule } from './trace-context.js';
 import {
   arrayOf,
   bool,
@@ -29,7 +30,7 @@ const METADATA: Shape = {
     correlationId: text(1, LIMITS.metadataText),
     causationId: text(1, LIMITS.metadataText),
   },
-  optional: { actor: text(1, LIMITS.metadataText) },
+  optional: { actor: text(1, LIMITS.metadataText), traceparent: traceparentRule },
 };
 
 /**

@@ -82,9 +82,23 @@ describe('the second line of defence: decide checks the type of every field', ()
     ['a time that is not a whole number', { now: 1.5, correlationId: 'c', causationId: 'r' }],
     ['an empty correlation id', { now: 1, correlationId: '', causationId: 'r' }],
     ['a key of its own', { now: 1, correlationId: 'c', causationId: 'r', tenant: 'x' }],
+    ['a traceparent that is not one', { now: 1, correlationId: 'c', causationId: 'r', traceparent: '00-abc' }],
   ])('throws, as on a bug, for a command with %s', (_label, metadata) => {
     const command = { type: 'DeletePool', data: { poolId: 'p-eu' }, metadata } as unknown as OrgCommand;
 
     expect(() => decide(command, foldCatalog('acme', edge), OPTIONS)).toThrow('invalid command metadata');
+  });
+
+  it('decides a command whose metadata carries a valid traceparent', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const command: OrgCommand = {
+      type: 'DeletePool',
+      data: { poolId: 'p-eu' },
+      metadata: { now: 1, correlationId: 'c', causationId: 'r', traceparent },
+    };
+
+    expect(decide(command, foldCatalog('acme', edge), OPTIONS)).toEqual([
+      { type: 'PoolDeleted', data: { poolId: 'p-eu', name: 'edge-eu' } },
+    ]);
   });
 });

@@ -9,6 +9,8 @@ export interface CommandMetadata {
   correlationId: string;
   /** The cause the events of this command name: the id of the request that carried it. */
   causationId: string;
+  /** W3C trace context of the request, when it carried a valid one (version-00 form); stored on the events. */
+  traceparent?: string;
 }
 
 /** A command is plain data: what to do, with what, and its metadata. */

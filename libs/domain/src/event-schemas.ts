@@ -1,3 +1,4 @@
+import { traceparentRule } from './trace-context.js';
 import { CONSUMER_TYPES, type OrgEvent, type OrgEventType } from './events.js';
 import {
   bool,
@@ -54,7 +55,7 @@ const METADATA: Shape = {
     causationId: text(1, LIMITS.metadataText),
     occurredAt: isoTime,
   },
-  optional: { actor: text(1, LIMITS.metadataText) },
+  optional: { actor: text(1, LIMITS.metadataText), traceparent: traceparentRule },
 };
 
 const explain = (where: string, problem: { field: string; why: string }): string =>

@@ -12,4 +12,5 @@ export * from './org-catalog-decider.js';
 export * from './quarantine.js';
 export * from './routing/index.js';
 export * from './shapes.js';
+export * from './trace-context.js';
 export * from './views/health-views.js';

@@ -6,6 +6,8 @@ export interface EventMetadata {
   causationId: string;
   /** ISO-8601, when the command was accepted. */
   occurredAt: string;
+  /** W3C trace context of the request, when it carried a valid one. */
+  traceparent?: string;
   [key: string]: unknown;
 }
 
