@@ -4,6 +4,8 @@ import type { EventLog, RecordedEvent } from '@gwpool/event-log';
 import type { ReadModelStore } from '@gwpool/read-model';
 import { OrgStreamFollower } from './org-stream-follower.js';
 
+export type AppliedListener = (org: string, recorded: RecordedEvent) => void;
+
 /**
  * Each org's registered gateway ids, all heartbeat-ingest needs of the catalog to tell a registered gateway's
  * heartbeat from a stranger's: loaded from the gateway view docs, then fed the gateway events of the log. It keeps
@@ -12,6 +14,7 @@ import { OrgStreamFollower } from './org-stream-follower.js';
  */
 export class GatewayRegistry {
   private readonly orgs = new Map<string, GatewayIdsAtRevision>();
+  private readonly listeners: AppliedListener[] = [];
   private readonly follower: OrgStreamFollower;
 
   constructor(log: EventLog, views: ReadModelStore, checkpointName = PROJECTOR_CHECKPOINT) {
@@ -27,6 +30,16 @@ export class GatewayRegistry {
       GatewayRegistry.name,
       checkpointName,
     );
+  }
+
+  /** Position of the last event applied. */
+  get position(): string | null {
+    return this.follower.position;
+  }
+
+  /** Called for each event the registry moves an org past, gateway event or not (for metrics and logs). */
+  onApplied(listener: AppliedListener): void {
+    this.listeners.push(listener);
   }
 
   /** Whether the gateway is registered in the org now. */
@@ -57,6 +70,11 @@ export class GatewayRegistry {
     if (!entry) this.orgs.set(org, (entry = { gatewayIds: new Set(), revision: -1 }));
     if (recorded.revision <= entry.revision) return;
     entry.revision = recorded.revision;
+    this.fold(entry, recorded);
+    for (const listener of this.listeners) listener(org, recorded);
+  }
+
+  private fold(entry: GatewayIdsAtRevision, recorded: RecordedEvent): void {
     const { type } = recorded;
     if (type !== 'GatewayRegistered' && type !== 'GatewayUpdated' && type !== 'GatewayDeregistered') return;
     if (eventSchemaError(type, recorded.data) !== undefined) return;

@@ -62,6 +62,20 @@ describe('the gateway registry', () => {
     expect(gateways.has('acme', 'gw-1')).toBe(false);
   });
 
+  it('reports each event it moves an org past, gateway event or not, and stands at the last one', () => {
+    const gateways = registry();
+    const applied: string[] = [];
+    gateways.onApplied((org, event) => applied.push(`${org}@${event.revision} ${event.type}`));
+
+    gateways.apply(recorded('acme', 0, 'GatewayRegistered', { gatewayId: 'gw-1' }));
+    gateways.apply(recorded('acme', 1, 'PoolCreated', { poolId: 'p-1', name: 'edge' }));
+    gateways.apply(recorded('acme', 1, 'PoolCreated', { poolId: 'p-1', name: 'edge' }));
+    gateways.apply(recorded('globex', 0, 'GatewayRegistered', { gatewayId: 'bad id!' }));
+
+    expect(applied).toEqual(['acme@0 GatewayRegistered', 'acme@1 PoolCreated', 'globex@0 GatewayRegistered']);
+    expect(gateways.position).toBe('globex:0');
+  });
+
   it('keeps each org to itself', () => {
     const gateways = registry();
 

@@ -2,6 +2,9 @@ import { SERVICE_ERROR_CODE_HEADER, SERVICE_ERROR_HEADER } from '@gwpool/contrac
 import type { Msg, MsgHdrs, Payload, PublishOptions } from '@nats-io/transport-node';
 import type { NamedEndpointStats, Service } from '@nats-io/services';
 
+/** Where each request is also recorded, by outcome code (`OK` or the wire error code) and seconds to the reply. */
+export type OutcomeRecorder = (code: string, seconds: number) => void;
+
 /**
  * The counters `$SRV.STATS` reports for one endpoint. @nats-io/services times a handler only while it runs
  * synchronously and counts an error only when it throws; Nest answers later, and an error is a reply. So the meter
@@ -18,15 +21,19 @@ export class EndpointMeter {
     readonly name: string,
     readonly subject: string,
     readonly queue: string,
+    private readonly outcomes?: OutcomeRecorder,
   ) {}
 
-  record(startedAt: number, error?: string): void {
+  /** `code` names the outcome for metrics: `OK`, or the wire error code of an error reply. */
+  record(startedAt: number, error?: string, code = error === undefined ? 'OK' : 'INTERNAL'): void {
+    const ms = performance.now() - startedAt;
     this.requests += 1;
-    this.processingNs += Math.round((performance.now() - startedAt) * 1e6);
+    this.processingNs += Math.round(ms * 1e6);
     if (error !== undefined) {
       this.errors += 1;
       this.lastError = error;
     }
+    this.outcomes?.(code, ms / 1000);
   }
 
   /** Called by the library around the synchronous part of the handler only: the reply is counted instead. */
@@ -111,14 +118,28 @@ export class MeteredMsg implements Msg {
   }
 
   respond(payload?: Payload, opts?: PublishOptions): boolean {
-    const code = opts?.headers?.get(SERVICE_ERROR_CODE_HEADER);
-    this.done(code ? `${code}:${opts?.headers?.get(SERVICE_ERROR_HEADER) ?? ''}` : undefined);
+    const status = opts?.headers?.get(SERVICE_ERROR_CODE_HEADER);
+    if (status) this.done(`${status}:${opts?.headers?.get(SERVICE_ERROR_HEADER) ?? ''}`, wireCodeOf(payload));
+    else this.done();
     return this.msg.respond(payload, opts);
   }
 
-  done(error?: string): void {
+  done(error?: string, code?: string): void {
     if (this.counted) return;
     this.counted = true;
-    this.meter.record(this.startedAt, error);
+    this.meter.record(this.startedAt, error, code);
+  }
+}
+
+const decoder = new TextDecoder();
+
+/** The `code` of an error reply's body (`{"error":{"code":…}}`); read only for error replies, which are small. */
+function wireCodeOf(payload: Payload | undefined): string {
+  try {
+    const text = typeof payload === 'string' ? payload : payload ? decoder.decode(payload) : '';
+    const code = (JSON.parse(text) as { error?: { code?: unknown } } | null)?.error?.code;
+    return typeof code === 'string' ? code : 'INTERNAL';
+  } catch {
+    return 'INTERNAL';
   }
 }

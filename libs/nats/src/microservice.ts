@@ -1,6 +1,7 @@
 import { loadSettings, type Settings } from '@gwpool/config';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Logger, type LogLevel } from '@nestjs/common';
+import type { Observability } from '@gwpool/observability';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,8 +19,13 @@ export const SETTINGS = Symbol('SETTINGS');
 export const connectNats = (url: string, name: string): Promise<NatsConnection> =>
   connect({ servers: url.split(','), name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
 
-const logLevels = (): LogLevel[] =>
-  process.env['LOG_LEVEL'] === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn', 'log'];
+/** Shows a URL without its user and password: NATS_URL may carry credentials. */
+export function withoutCredentials(urls: string): string {
+  return urls
+    .split(',')
+    .map((url) => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1'))
+    .join(',');
+}
 
 /** The version of the nearest package.json above this file that has one: the repository's, also in dist/ and images. */
 export function packageVersion(): string {
@@ -37,36 +43,52 @@ export function packageVersion(): string {
  * Starts a Nest microservice on the NATS transport with plain-JSON framing and wire errors, registered as the NATS
  * micro-service `name` (`$SRV.PING.{name}`, with this process's pid in its metadata). Call it once the service can
  * answer: the probes take the registration as readiness.
- * `queue` puts every handler in one queue group so instances share the load.
+ * `queue` puts every handler in one queue group so instances share the load. With `observability`, Nest logs through
+ * its logger, each endpoint's requests are counted in its metrics, the endpoints' NATS connection is part of its
+ * readiness, and `$SRV` metadata names the metrics port.
  */
 export async function startMicroservice(
   module: object,
-  options: { name: string; description?: string; queue?: string; settings?: Settings },
+  options: {
+    name: string;
+    description?: string;
+    queue?: string;
+    settings?: Settings;
+    observability?: Observability;
+  },
 ): Promise<{ close(): Promise<void> }> {
   const settings = options.settings ?? loadSettings();
-  const strategy: CustomStrategy = {
-    strategy: new NatsServiceServer(
-      {
-        servers: settings.natsUrl.split(','),
-        name: options.name,
-        queue: options.queue,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 250,
-        serializer: new PlainJsonSerializer(),
-        deserializer: new PlainJsonDeserializer(),
+  const observability = options.observability;
+  const metricsPort = observability?.metricsPort;
+  const requests = observability?.requests;
+  const server = new NatsServiceServer(
+    {
+      servers: settings.natsUrl.split(','),
+      name: options.name,
+      queue: options.queue,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      serializer: new PlainJsonSerializer(),
+      deserializer: new PlainJsonDeserializer(),
+    },
+    {
+      name: options.name,
+      version: packageVersion(),
+      ...(options.description ? { description: options.description } : {}),
+      metadata: {
+        pid: String(process.pid),
+        ...(metricsPort === undefined ? {} : { metrics_port: String(metricsPort) }),
       },
-      {
-        name: options.name,
-        version: packageVersion(),
-        ...(options.description ? { description: options.description } : {}),
-        metadata: { pid: String(process.pid) },
-      },
-    ),
-  };
-  const app = await NestFactory.createMicroservice(module as never, { ...strategy, logger: logLevels() });
+    },
+    requests && ((subject) => requests.endpoint(subject)),
+  );
+  const strategy: CustomStrategy = { strategy: server };
+  const logger = observability?.logger ?? ['fatal', 'error', 'warn', 'log'];
+  const app = await NestFactory.createMicroservice(module as never, { ...strategy, logger });
   app.useGlobalFilters(new WireExceptionFilter());
   app.enableShutdownHooks();
   await app.listen();
-  new Logger(options.name).log(`listening on ${settings.natsUrl}`);
+  observability?.nats('nats', server.connection);
+  new Logger(options.name).log(`listening on ${withoutCredentials(settings.natsUrl)}`);
   return app;
 }

@@ -3,7 +3,8 @@ import { type Service, type ServiceMsg, Svcm } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { NatsOptions } from '@nestjs/microservices';
 import { CachedRouteServerNats } from './cached-route.server.js';
-import { attachMeter, EndpointMeter, MeteredMsg } from './endpoint-meter.js';
+import { attachMeter, EndpointMeter, MeteredMsg, type OutcomeRecorder } from './endpoint-meter.js';
+import { edgeScope, runInEdgeScope } from './request-context.js';
 
 /** How a service names itself on `$SRV.PING`, `$SRV.INFO` and `$SRV.STATS`. */
 export interface ServiceIdentity {
@@ -40,6 +41,8 @@ export class NatsServiceServer extends CachedRouteServerNats {
   constructor(
     options: Required<NatsOptions>['options'],
     private readonly identity: ServiceIdentity,
+    /** Records each endpoint's outcomes elsewhere too (Prometheus); given the endpoint's subject pattern. */
+    private readonly outcomes?: (subject: string) => OutcomeRecorder,
   ) {
     super(options);
     this.queue = options.queue ?? '';
@@ -51,6 +54,11 @@ export class NatsServiceServer extends CachedRouteServerNats {
       () => callback(),
       (error: unknown) => callback(error),
     );
+  }
+
+  /** The connection the endpoints are on. */
+  get connection(): NatsConnection {
+    return this.unwrap<NatsConnection>();
   }
 
   /** The registered service: its id, info and stats. */
@@ -66,7 +74,7 @@ export class NatsServiceServer extends CachedRouteServerNats {
       let name = endpointName(subject);
       for (let n = 2; names.has(name); n += 1) name = `${endpointName(subject)}-${n}`;
       names.add(name);
-      const meter = new EndpointMeter(name, subject, queue);
+      const meter = new EndpointMeter(name, subject, queue, this.outcomes?.(subject));
       service.addEndpoint(name, {
         subject,
         queue,
@@ -85,7 +93,8 @@ export class NatsServiceServer extends CachedRouteServerNats {
       return;
     }
     const metered = new MeteredMsg(msg, meter);
-    this.handleMessage(subject, metered).then(
+    // Every log line the handler writes carries the request's org, correlation id and trace context.
+    runInEdgeScope(edgeScope(msg.subject, msg.headers), () => this.handleMessage(subject, metered)).then(
       // A request is counted when its reply goes out; an event (no reply subject) when its handler is done.
       () => (metered.reply ? undefined : metered.done()),
       (failure: unknown) => {

@@ -4,7 +4,10 @@ import {
   orgOfSubject,
   RequestValidationError,
   RESERVED_ORGS,
+  TRACEPARENT_HEADER,
 } from '@gwpool/contracts';
+import { parseTraceparent } from '@gwpool/domain';
+import { currentLogScope, type LogScope, runInLogScope } from '@gwpool/observability';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import type { NatsContext } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +16,14 @@ export interface RequestContext {
   org: string;
   actor?: string;
   /** Identifies this request; events it causes name it as their causation. */
+  requestId: string;
+  correlationId: string;
+  /** W3C trace context, when the request carried a valid one. */
+  traceparent?: string;
+}
+
+/** What the edge knows of a message before its handler runs; log lines written while it is handled carry it. */
+export interface EdgeScope extends LogScope {
   requestId: string;
   correlationId: string;
 }
@@ -29,6 +40,23 @@ function header(h: MsgHdrs | undefined, name: string): string | undefined {
   return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
+/** The scope of one incoming message: its org when the subject names a valid one, its ids and trace context. */
+export function edgeScope(subject: string, h: MsgHdrs | undefined): EdgeScope {
+  const requestId = randomUUID();
+  const scope: EdgeScope = { requestId, correlationId: requestId };
+  const org = orgOfSubject(subject);
+  if (org) scope.org = org;
+  if (h) {
+    scope.correlationId = header(h, CORRELATION_HEADER) ?? requestId;
+    const traceparent = parseTraceparent(h.get(TRACEPARENT_HEADER));
+    if (traceparent) scope.traceparent = traceparent;
+  }
+  return scope;
+}
+
+/** Runs a message's handler in its scope. */
+export const runInEdgeScope = <T>(scope: EdgeScope, work: () => T): T => runInLogScope(scope, work);
+
 /** `explicitOrg` serves subjects that carry the org in the body (operator commands). */
 export function requestContext(ctx: NatsContext, explicitOrg?: string): RequestContext {
   const subject = ctx.getSubject();
@@ -44,11 +72,16 @@ export function requestContext(ctx: NatsContext, explicitOrg?: string): RequestC
     });
   }
   const h = ctx.getHeaders() as MsgHdrs | undefined;
-  const requestId = randomUUID();
+  // The edge made the ids before the handler ran; outside it (a handler called directly) they are made here.
+  const inScope = currentLogScope();
+  const scope = inScope?.requestId ? (inScope as EdgeScope) : edgeScope(subject, h);
+  // Log lines of an operator command carry the org named in its body.
+  scope.org = org;
   return {
     org,
     actor: header(h, ACTOR_HEADER),
-    requestId,
-    correlationId: header(h, CORRELATION_HEADER) ?? requestId,
+    requestId: scope.requestId,
+    correlationId: scope.correlationId,
+    ...(scope.traceparent ? { traceparent: scope.traceparent } : {}),
   };
 }

@@ -105,6 +105,16 @@ export class FollowerMonitor {
     );
   }
 
+  /** Events applied since the process started. */
+  get eventsApplied(): number {
+    return this.appliedCount;
+  }
+
+  /** When the last event applied was recorded (the store's clock). */
+  get positionTime(): Date | null {
+    return this.lastRecordedAt;
+  }
+
   /** Lag now: events as last measured, seconds since the oldest of them was recorded. */
   lag(now = Date.now()): { events: number; seconds: number } | undefined {
     if (!this.last) return undefined;
@@ -129,53 +139,6 @@ export class FollowerMonitor {
     return undefined;
   };
 
-  register(registry: Registry): void {
-    const applied = () => this.appliedCount;
-    const recordedAt = () => this.lastRecordedAt;
-    const lag = () => this.lag();
-    const labels = { follower: this.name };
-    new Counter({
-      name: 'gwpool_log_events_applied_total',
-      help: 'Events applied by a follower of the log since the process started (catalog: in memory; views: stored).',
-      labelNames: ['follower'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(labels, applied());
-      },
-    });
-    new Gauge({
-      name: 'gwpool_log_position_timestamp_seconds',
-      help: 'When the last event a follower applied was recorded in the log (Unix time, the store clock).',
-      labelNames: ['follower'],
-      registers: [registry],
-      collect() {
-        const at = recordedAt();
-        if (at) this.set(labels, at.getTime() / 1000);
-      },
-    });
-    new Gauge({
-      name: 'gwpool_log_lag_events',
-      help: `Committed events a follower has not applied yet (counted up to ${LAG_LIMIT}).`,
-      labelNames: ['follower'],
-      registers: [registry],
-      collect() {
-        const now = lag();
-        if (now) this.set(labels, now.events);
-      },
-    });
-    new Gauge({
-      name: 'gwpool_log_lag_seconds',
-      help: 'Age of the oldest committed event a follower has not applied yet; 0 when caught up.',
-      labelNames: ['follower'],
-      registers: [registry],
-      collect() {
-        const now = lag();
-        if (now) this.set(labels, now.seconds);
-      },
-    });
-  }
-
   private async measure(): Promise<void> {
     const timeoutMs = this.options.timeoutMs ?? 2_000;
     let timer: NodeJS.Timeout | undefined;
@@ -199,4 +162,57 @@ export class FollowerMonitor {
       clearTimeout(timer);
     }
   }
+}
+
+/** The follower metrics, once per registry, with one series per follower (label `follower`). */
+export function registerFollowerMetrics(registry: Registry, followers: () => readonly FollowerMonitor[]): void {
+  new Counter({
+    name: 'gwpool_log_events_applied_total',
+    help: 'Events applied by a follower of the log since the process started (catalog: in memory; views: stored).',
+    labelNames: ['follower'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const f of followers()) this.inc({ follower: f.name }, f.eventsApplied);
+    },
+  });
+  new Gauge({
+    name: 'gwpool_log_position_timestamp_seconds',
+    help: 'When the last event a follower applied was recorded in the log (Unix time, the store clock).',
+    labelNames: ['follower'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const f of followers()) {
+        const at = f.positionTime;
+        if (at) this.set({ follower: f.name }, at.getTime() / 1000);
+      }
+    },
+  });
+  new Gauge({
+    name: 'gwpool_log_lag_events',
+    help: `Committed events a follower has not applied yet (counted up to ${LAG_LIMIT}).`,
+    labelNames: ['follower'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const f of followers()) {
+        const lag = f.lag();
+        if (lag) this.set({ follower: f.name }, lag.events);
+      }
+    },
+  });
+  new Gauge({
+    name: 'gwpool_log_lag_seconds',
+    help: 'Age of the oldest committed event a follower has not applied yet; 0 when caught up.',
+    labelNames: ['follower'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const f of followers()) {
+        const lag = f.lag();
+        if (lag) this.set({ follower: f.name }, lag.seconds);
+      }
+    },
+  });
 }

@@ -1,7 +1,13 @@
 import { type LoggerService, type LogLevel, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CommandMetrics } from './command-metrics.js';
-import { type AppliedEvent, FollowerMonitor, type FollowerOptions, type LagSource } from './follower-monitor.js';
+import {
+  type AppliedEvent,
+  FollowerMonitor,
+  type FollowerOptions,
+  type LagSource,
+  registerFollowerMetrics,
+} from './follower-monitor.js';
 import { HeartbeatMetrics } from './heartbeat-metrics.js';
 import { type LogFormat, type LogThreshold, nestLogLevels, PinoLogger } from './pino-logger.js';
 import { type PoolHealthRow, registerPoolGauges } from './pool-gauges.js';
@@ -24,6 +30,12 @@ export interface ObservabilitySettings {
 export interface FollowedCatalog {
   readonly position: string | null;
   onEvent(listener: (state: { org: string }, event: unknown, recorded: AppliedEvent) => void): void;
+}
+
+/** Any other follower of the log that reports each event it applies by org: GatewayRegistry fits. */
+export interface FollowedLog {
+  readonly position: string | null;
+  onApplied(listener: (org: string, recorded: AppliedEvent) => void): void;
 }
 
 /** Something with a connection to probe: a NatsConnection fits. */
@@ -94,7 +106,7 @@ export class Observability {
   /** A follower of the log, measured and part of readiness. Call start() on it once its views are loaded. */
   follow(name: string, position: () => string | null, log: LagSource, options: Partial<FollowerOptions> = {}) {
     const monitor = new FollowerMonitor(name, position, log, { maxLagMs: this.settings.readyMaxLagMs, ...options });
-    if (this.registry) monitor.register(this.registry);
+    if (this.registry && this.followers.length === 0) registerFollowerMetrics(this.registry, () => this.followers);
     this.readiness.add(name, monitor.check);
     this.followers.push(monitor);
     return monitor;
@@ -104,6 +116,13 @@ export class Observability {
   followCatalog(catalog: FollowedCatalog, log: LagSource, options: Partial<FollowerOptions> = {}): FollowerMonitor {
     const monitor = this.follow('catalog', () => catalog.position, log, options);
     catalog.onEvent((state, _event, recorded) => monitor.applied(state.org, recorded));
+    return monitor;
+  }
+
+  /** `followCatalog` for a follower that is not a catalog, under its own name. */
+  followLog(name: string, followed: FollowedLog, log: LagSource, options: Partial<FollowerOptions> = {}) {
+    const monitor = this.follow(name, () => followed.position, log, options);
+    followed.onApplied((org, recorded) => monitor.applied(org, recorded));
     return monitor;
   }
 

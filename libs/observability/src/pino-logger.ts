@@ -43,7 +43,12 @@ export class PinoLogger implements LoggerService {
         formatters: { level: (label) => ({ level: label }) },
         mixin: () => {
           const scope = currentLogScope();
-          return scope ? { ...scope } : {};
+          if (!scope) return {};
+          const fields: Record<string, string> = {};
+          if (scope.org) fields['org'] = scope.org;
+          if (scope.correlationId) fields['correlationId'] = scope.correlationId;
+          if (scope.traceparent) fields['traceparent'] = scope.traceparent;
+          return fields;
         },
       },
       destination ?? pino.destination({ dest: 1, sync: true }),

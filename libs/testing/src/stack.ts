@@ -13,6 +13,8 @@ export interface StackOptions {
 }
 
 export interface StackEnv extends Record<string, string> {
+  METRICS_PORT: string;
+  METRICS_HOST: string;
   NATS_URL: string;
   EVENT_STORE_URL: string;
   READ_MODEL_URL: string;
@@ -26,6 +28,8 @@ export interface StackEnv extends Record<string, string> {
  */
 export class TestStack {
   readonly processes: ServiceProcess[] = [];
+  /** Each ready process's metrics port, as its `$SRV.PING` metadata gives it. */
+  private readonly metricsPorts = new Map<ServiceProcess, number>();
   private constructor(
     readonly env: StackEnv,
     readonly client: PlainClient,
@@ -48,6 +52,9 @@ export class TestStack {
         READ_MODEL_URL: databaseUrl,
         HEARTBEAT_TTL: options.heartbeatTtl ?? '1h',
         ENTITLEMENTS: options.entitlements ?? 'open',
+        // Any free port on loopback; each service says which in its $SRV metadata.
+        METRICS_PORT: '0',
+        METRICS_HOST: '127.0.0.1',
       };
       const started = new TestStack(env, await PlainClient.connect(nats.url), nats, dir);
       stack = started;
@@ -84,7 +91,16 @@ export class TestStack {
 
   /** Until that very process answers `$SRV.PING.{name}`. */
   async waitReady(service: ServiceProcess, timeoutMs = 30_000): Promise<void> {
-    await waitForService(this.client.nc, service, { timeoutMs });
+    const identity = await waitForService(this.client.nc, service, { timeoutMs });
+    const port = Number(identity.metadata?.['metrics_port']);
+    if (Number.isInteger(port) && port > 0) this.metricsPorts.set(service, port);
+  }
+
+  /** `http://127.0.0.1:{port}` of a ready process's metrics and probes. */
+  httpOf(service: ServiceProcess): string {
+    const port = this.metricsPorts.get(service);
+    if (port === undefined) throw new Error(`${service.name} (pid ${service.pid}) gave no metrics port`);
+    return `http://127.0.0.1:${port}`;
   }
 
   /** Restarts a stopped or crashed service with the same settings. */

@@ -8,11 +8,15 @@ import {
 } from '@gwpool/contracts';
 import { clip, WIRE_LIMITS } from '@gwpool/nats';
 import { GatewayRegistry } from '@gwpool/log-followers';
+import type { HeartbeatMetrics } from '@gwpool/observability';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { LivenessRecorder } from './liveness-recorder.js';
 
 const LOG_EVERY_MS = 10_000;
+
+/** Heartbeats accepted and dropped, in Prometheus; null when metrics are off. */
+export const HEARTBEAT_METRICS = Symbol('HEARTBEAT_METRICS');
 
 type DropReason = 'unregistered' | 'invalid';
 
@@ -25,6 +29,7 @@ export class HeartbeatController {
   constructor(
     @Inject(GatewayRegistry) private readonly gateways: GatewayRegistry,
     @Inject(LivenessRecorder) private readonly recorder: LivenessRecorder,
+    @Inject(HEARTBEAT_METRICS) private readonly metrics: HeartbeatMetrics | null,
   ) {}
 
   /**
@@ -58,6 +63,7 @@ export class HeartbeatController {
     });
     if (!kept) return this.drop('invalid', `heartbeat of '${target.gatewayId}' in org '${target.org}' is not valid`);
     this.counts.accepted += 1;
+    this.metrics?.accepted();
     return { accepted: true };
   }
 
@@ -70,6 +76,7 @@ export class HeartbeatController {
   private drop(reason: DropReason, text: string) {
     const message = clip(text, WIRE_LIMITS.messageChars);
     this.counts[reason] += 1;
+    this.metrics?.dropped(reason);
     const now = Date.now();
     if (now - this.lastDropLog >= LOG_EVERY_MS) {
       this.lastDropLog = now;

@@ -1,5 +1,6 @@
 import { isLivenessFact, LIVENESS_FACTS_SUBJECT, type LivenessFact } from '@gwpool/contracts';
 import { type LivenessRecord, type ReadModelStore, ReadModelUnavailableError } from '@gwpool/read-model';
+import type { HeartbeatMetrics } from '@gwpool/observability';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
 
@@ -23,6 +24,7 @@ export class LivenessRecorder {
   constructor(
     private readonly nc: NatsConnection,
     private readonly views: ReadModelStore,
+    private readonly metrics?: Pick<HeartbeatMetrics, 'batched' | 'storeFailed'>,
   ) {}
 
   start(): void {
@@ -52,6 +54,7 @@ export class LivenessRecorder {
     this.pending = new Map();
     const facts: LivenessFact[] = batch.map(({ org, gatewayId, at, check }) => ({ org, gatewayId, at, check }));
     this.nc.publish(LIVENESS_FACTS_SUBJECT, JSON.stringify({ facts }));
+    this.metrics?.batched(batch.length);
     // Persisting is for restarts; it is serialized so a slow store never reorders writes.
     this.flushing = this.flushing.then(() => this.store(batch));
     return this.flushing;
@@ -79,6 +82,7 @@ export class LivenessRecorder {
 
   private failed(count: number, error: unknown): void {
     this.persistFailures += 1;
+    this.metrics?.storeFailed();
     this.logger.warn(`could not store ${count} liveness records: ${String(error)}`);
   }
 

@@ -3,6 +3,7 @@ import { orgCatalogDecider } from '@gwpool/domain';
 import type { EventLog } from '@gwpool/event-log';
 import type { LivenessView } from '@gwpool/liveness-view';
 import { type Closable, SETTINGS, ShutdownCloser } from '@gwpool/nats';
+import type { CommandMetrics } from '@gwpool/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { OrgCatalogRepository } from './org-catalog.repository.js';
 import { ORG_CATALOG_DECIDER, OrgCommandHandler } from './org-command.handler.js';
@@ -14,6 +15,7 @@ export class PoolCommandModule {
     settings: Settings;
     eventLog: EventLog;
     liveness: LivenessView;
+    metrics?: CommandMetrics;
     closables: Closable[];
   }): DynamicModule {
     const { settings } = deps;
@@ -28,7 +30,10 @@ export class PoolCommandModule {
         },
         {
           provide: OrgCatalogRepository,
-          useValue: new OrgCatalogRepository(deps.eventLog, { maxOrgs: settings.commandCacheOrgs }),
+          useValue: new OrgCatalogRepository(deps.eventLog, {
+            maxOrgs: settings.commandCacheOrgs,
+            metrics: deps.metrics,
+          }),
         },
         { provide: LIVENESS_VIEW, useValue: deps.liveness },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },

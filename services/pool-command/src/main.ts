@@ -1,23 +1,43 @@
 import 'reflect-metadata';
+import { PROJECTOR_CHECKPOINT } from '@gwpool/catalog-docs';
 import { loadSettings } from '@gwpool/config';
 import { LivenessView } from '@gwpool/liveness-view';
 import { connectNats, startMicroservice } from '@gwpool/nats';
+import { Observability } from '@gwpool/observability';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { PoolCommandModule } from './app.module.js';
 
 const settings = loadSettings();
+const observability = await Observability.start('pool-command', settings);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
 const nc = await connectNats(settings.natsUrl, 'pool-command:liveness');
 // The attach rule judges a target's health from the same in-memory liveness routing-query answers from.
 const liveness = new LivenessView(nc, readModel);
+observability.nats('liveness-nats', nc);
+// One cheap read of each store: a stream that never exists, and the projector's checkpoint.
+observability.store('event-log', () => eventLog.readStream('gwpool-readiness-probe'));
+observability.store('read-model', () => readModel.readCheckpoint(PROJECTOR_CHECKPOINT));
 await liveness.start();
 await startMicroservice(
   PoolCommandModule.register({
     settings,
     eventLog,
     liveness,
-    closables: [{ close: async () => liveness.stop() }, { close: () => nc.drain() }, eventLog, readModel],
+    metrics: observability.commands(),
+    closables: [
+      { close: async () => liveness.stop() },
+      { close: () => nc.drain() },
+      eventLog,
+      readModel,
+      observability,
+    ],
   }),
-  { name: 'pool-command', queue: 'pool-command', settings },
+  {
+    name: 'pool-command',
+    description: 'decides commands and appends their events',
+    queue: 'pool-command',
+    settings,
+    observability,
+  },
 );

@@ -10,6 +10,7 @@ import {
   orgStreamId,
 } from '@gwpool/domain';
 import { type EventLog, type NewEvent, WrongExpectedRevisionError } from '@gwpool/event-log';
+import type { CommandMetrics } from '@gwpool/observability';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { LruMap } from './lru-map.js';
@@ -42,13 +43,15 @@ interface Cached {
 export class OrgCatalogRepository {
   private readonly logger = new Logger(OrgCatalogRepository.name);
   private readonly cache: LruMap<string, Cached>;
+  private readonly metrics?: CommandMetrics;
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly log: EventLog,
-    { maxOrgs = DEFAULT_COMMAND_CACHE_ORGS }: { maxOrgs?: number } = {},
+    { maxOrgs = DEFAULT_COMMAND_CACHE_ORGS, metrics }: { maxOrgs?: number; metrics?: CommandMetrics } = {},
   ) {
     this.cache = new LruMap(maxOrgs);
+    this.metrics = metrics;
   }
 
   /** Whether the org's catalog is cached now. */
@@ -91,7 +94,9 @@ export class OrgCatalogRepository {
             revision < 0 ? 'no_stream' : revision,
           );
         } catch (error) {
-          if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) {
+          const conflict = error instanceof WrongExpectedRevisionError;
+          if (conflict) this.metrics?.conflict(attempt < MAX_ATTEMPTS);
+          if (conflict && attempt < MAX_ATTEMPTS) {
             await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
             continue;
           }
@@ -104,6 +109,10 @@ export class OrgCatalogRepository {
         current.revision += events.length;
         // A command is a use: the org stays cached even if others' commands pushed it out meanwhile.
         this.cache.set(org, current);
+        this.metrics?.appended(events.map((event) => event.type));
+        this.logger.log(
+          `appended ${events.map((event) => event.type).join(', ')} to ${orgStreamId(org)} at revision ${current.revision}`,
+        );
         return { state: current.state, events };
       }
     });
@@ -150,6 +159,7 @@ export class OrgCatalogRepository {
           correlationId: metadata.correlationId,
           causationId: cause === undefined ? metadata.causationId : (ids[cause] as string),
           occurredAt,
+          ...(metadata.traceparent ? { traceparent: metadata.traceparent } : {}),
         },
       };
     });

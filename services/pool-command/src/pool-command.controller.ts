@@ -24,7 +24,10 @@ import { OrgCommandHandler } from './org-command.handler.js';
 
 export const LIVENESS_VIEW = Symbol('LIVENESS_VIEW');
 
-/** The command as plain data: what the request asked, stamped with who asked, when, and in which conversation. */
+/**
+ * The command as plain data: what the request asked, stamped with who asked, when, and in which conversation (and
+ * trace, when the request carried a valid traceparent).
+ */
 const commandOf = (request: RequestContext, command: OrgCommandData): OrgCommand => ({
   ...command,
   metadata: {
@@ -32,6 +35,7 @@ const commandOf = (request: RequestContext, command: OrgCommandData): OrgCommand
     ...(request.actor ? { actor: request.actor } : {}),
     correlationId: request.correlationId,
     causationId: request.requestId,
+    ...(request.traceparent ? { traceparent: request.traceparent } : {}),
   },
 });
 

@@ -1,18 +1,42 @@
-import { healthSubject, type LivenessFact, type PoolHealthUpdate } from '@gwpool/contracts';
+import {
+  CORRELATION_HEADER,
+  healthSubject,
+  type LivenessFact,
+  type PoolHealthUpdate,
+  TRACEPARENT_HEADER,
+} from '@gwpool/contracts';
 import { type PoolState, poolSummary } from '@gwpool/domain';
 import type { LivenessView } from '@gwpool/liveness-view';
 import type { CatalogFollower } from '@gwpool/log-followers';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { type LogScope, runInLogScope } from '@gwpool/observability';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { Logger } from '@nestjs/common';
 
 const TICK_MS = 200;
+
+type Published = Pick<PoolHealthUpdate, 'name' | 'status' | 'healthy' | 'total'> & { org: string };
+
+/** The request behind the last event that touched a pool: a health change it causes is published in its name. */
+interface Cause {
+  correlationId?: string;
+  traceparent?: string;
+}
+
+const causeOf = (metadata: { correlationId?: unknown; traceparent?: unknown }): Cause => ({
+  ...(typeof metadata.correlationId === 'string' ? { correlationId: metadata.correlationId } : {}),
+  ...(typeof metadata.traceparent === 'string' ? { traceparent: metadata.traceparent } : {}),
+});
 
 /**
  * Publishes each change of a pool's health for dashboards. Heartbeat facts are checked as they arrive,
  * so a short flap is not lost between ticks; the tick catches TTL expiry, which has no event, and catalog
- * changes, so that a replay of a long log does not flood subscribers.
+ * changes, so that a replay of a long log does not flood subscribers. A change that follows a command's event carries
+ * its correlation id and traceparent (headers, and the log line); heartbeat-driven changes carry none.
  */
 export class HealthPublisher {
-  private readonly last = new Map<string, string>();
+  private readonly last = new Map<string, Published>();
+  private readonly causes = new Map<string, Cause>();
+  private readonly logger = new Logger(HealthPublisher.name);
   private timer?: NodeJS.Timeout;
   published = 0;
 
@@ -25,7 +49,16 @@ export class HealthPublisher {
 
   start(): void {
     this.liveness.onFacts((facts) => this.checkGateways(facts));
+    this.catalog.onEvent((state, event, recorded) => {
+      const poolId = (event.data as { poolId?: unknown }).poolId;
+      if (typeof poolId === 'string') this.causes.set(`${state.org}\u0000${poolId}`, causeOf(recorded.metadata));
+    });
     this.timer = setInterval(() => this.tick(), TICK_MS);
+  }
+
+  /** Each pool's health as last published (for the per-org gauges). */
+  current(): Iterable<Published> {
+    return this.last.values();
   }
 
   tick(now = Date.now()): void {
@@ -34,6 +67,7 @@ export class HealthPublisher {
       for (const pool of catalog.pools.values()) seen.add(this.check(catalog.org, pool, now));
     }
     for (const key of this.last.keys()) if (!seen.has(key)) this.last.delete(key);
+    for (const key of this.causes.keys()) if (!seen.has(key)) this.causes.delete(key);
   }
 
   /** Only the pools of the gateways that just beat. */
@@ -53,10 +87,19 @@ export class HealthPublisher {
 
   private check(org: string, pool: PoolState, now: number): string {
     const key = `${org}\u0000${pool.poolId}`;
+    // A cause is spent by the first check after its event, whether or not the health changed.
+    const cause = this.causes.get(key);
+    if (cause) this.causes.delete(key);
     const { name, status, healthy, total } = poolSummary(pool, (id) => this.liveness.get(org, id), now, this.ttlMs);
-    const signature = `${status}|${healthy}|${total}|${name}`;
-    if (this.last.get(key) === signature) return key;
-    this.last.set(key, signature);
+    const previous = this.last.get(key);
+    if (
+      previous?.status === status &&
+      previous.healthy === healthy &&
+      previous.total === total &&
+      previous.name === name
+    )
+      return key;
+    this.last.set(key, { org, name, status, healthy, total });
     const update: PoolHealthUpdate = {
       poolId: pool.poolId,
       name,
@@ -65,9 +108,25 @@ export class HealthPublisher {
       total,
       at: new Date(now).toISOString(),
     };
-    this.nc.publish(healthSubject(org, pool.poolId), JSON.stringify(update));
-    this.published += 1;
+    this.publish(org, update, cause);
     return key;
+  }
+
+  private publish(org: string, update: PoolHealthUpdate, cause: Cause | undefined): void {
+    const subject = healthSubject(org, update.poolId);
+    const line = `published health of pool '${update.name}' (${update.poolId}): ${update.status} ${update.healthy}/${update.total}`;
+    if (!cause?.correlationId) {
+      this.nc.publish(subject, JSON.stringify(update));
+      if (Logger.isLevelEnabled('debug')) runInLogScope({ org }, () => this.logger.debug(line));
+    } else {
+      const h = headers();
+      h.set(CORRELATION_HEADER, cause.correlationId);
+      if (cause.traceparent) h.set(TRACEPARENT_HEADER, cause.traceparent);
+      this.nc.publish(subject, JSON.stringify(update), { headers: h });
+      const scope: LogScope = { org, ...cause };
+      runInLogScope(scope, () => this.logger.log(line));
+    }
+    this.published += 1;
   }
 
   stop(): void {

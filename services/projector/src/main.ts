@@ -1,14 +1,18 @@
 import 'reflect-metadata';
+import { PROJECTOR_CHECKPOINT } from '@gwpool/catalog-docs';
 import { loadSettings } from '@gwpool/config';
+import { ORG_STREAM_PREFIX } from '@gwpool/domain';
 import { LivenessView } from '@gwpool/liveness-view';
 import { CatalogFollower } from '@gwpool/log-followers';
 import { connectNats, startMicroservice } from '@gwpool/nats';
+import { Observability } from '@gwpool/observability';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { ProjectorModule } from './app.module.js';
 import { HealthPublisher } from './health-publisher.js';
 import { ViewWriter } from './view-writer.js';
 
 const settings = loadSettings();
+const observability = await Observability.start('projector', settings);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
 const nc = await connectNats(settings.natsUrl, 'projector:health');
@@ -16,8 +20,18 @@ const catalog = new CatalogFollower(eventLog, readModel);
 const writer = new ViewWriter(catalog, readModel);
 const liveness = new LivenessView(nc, readModel);
 const health = new HealthPublisher(nc, catalog, liveness, settings.heartbeatTtlMs);
+const follow = { streamPrefix: ORG_STREAM_PREFIX };
+const applied = observability.followCatalog(catalog, eventLog, { ...follow, logApplied: 'info' });
+// Until this process first writes, the stored views stand where the loaded checkpoint does.
+const stored = observability.follow('views', () => writer.flushedPosition ?? loadedAt, eventLog, follow);
+observability.nats('health-nats', nc);
+observability.store('read-model', () => readModel.readCheckpoint(PROJECTOR_CHECKPOINT));
+observability.pools(() => health.current());
 await liveness.start();
 await catalog.start();
+const loadedAt = catalog.position;
+applied.start();
+stored.start();
 health.start();
 await startMicroservice(
   ProjectorModule.register({
@@ -32,7 +46,13 @@ await startMicroservice(
       { close: () => nc.drain() },
       eventLog,
       readModel,
+      observability,
     ],
   }),
-  { name: 'projector', settings },
+  {
+    name: 'projector',
+    description: 'folds the event log into the read models and publishes pool health',
+    settings,
+    observability,
+  },
 );

@@ -1,19 +1,25 @@
 import 'reflect-metadata';
 import { loadSettings } from '@gwpool/config';
+import { ORG_STREAM_PREFIX } from '@gwpool/domain';
 import { LivenessView } from '@gwpool/liveness-view';
 import { CatalogFollower } from '@gwpool/log-followers';
 import { connectNats, startMicroservice } from '@gwpool/nats';
+import { Observability } from '@gwpool/observability';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { RoutingQueryModule } from './app.module.js';
 
 const settings = loadSettings();
+const observability = await Observability.start('routing-query', settings);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
 const nc = await connectNats(settings.natsUrl, 'routing-query:liveness');
 const catalog = new CatalogFollower(eventLog, readModel);
 const liveness = new LivenessView(nc, readModel);
-// Views load before the first request is taken, so no query answers from an empty catalog.
+const follower = observability.followCatalog(catalog, eventLog, { streamPrefix: ORG_STREAM_PREFIX });
+observability.nats('liveness-nats', nc);
+// Views load and catch up with the log before the first request is taken, so no query answers from a stale catalog.
 await Promise.all([catalog.start(), liveness.start()]);
+await follower.start().whenCaughtUp();
 await startMicroservice(
   RoutingQueryModule.register({
     settings,
@@ -25,7 +31,14 @@ await startMicroservice(
       { close: () => nc.drain() },
       eventLog,
       readModel,
+      observability,
     ],
   }),
-  { name: 'routing-query', queue: 'routing-query', settings },
+  {
+    name: 'routing-query',
+    description: 'answers queries and route picks from memory',
+    queue: 'routing-query',
+    settings,
+    observability,
+  },
 );
