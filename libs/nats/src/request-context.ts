@@ -73,8 +73,8 @@ export function requestContext(ctx: NatsContext, explicitOrg?: string): RequestC
   }
   const h = ctx.getHeaders() as MsgHdrs | undefined;
   // The edge made the ids before the handler ran; outside it (a handler called directly) they are made here.
-  const inScope = currentLogScope();
-  const scope = inScope?.requestId ? (inScope as EdgeScope) : edgeScope(subject, h);
+  const inScope: Partial<EdgeScope> | undefined = currentLogScope();
+  const scope = inScope?.requestId && inScope.correlationId ? (inScope as EdgeScope) : edgeScope(subject, h);
   // Log lines of an operator command carry the org named in its body.
   scope.org = org;
   return {
