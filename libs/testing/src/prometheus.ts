@@ -25,8 +25,15 @@ export class Scrape {
     );
   }
 
-  /** The sum of the matching samples' values (a histogram's count); 0 when there are none. */
+  /**
+   * The sum of the matching samples' values; 0 when there are none. For a histogram, its count: the parser folds a
+   * labelled histogram into one sample without its labels or count, so the `+Inf` bucket stands for it (which is
+   * right only for a histogram with one label set, such as one with just the `service` label).
+   */
   value(name: string, labels: Record<string, string> = {}): number {
-    return this.samples(name, labels).reduce((sum, s) => sum + Number(s.value ?? s.count ?? 0), 0);
+    return this.samples(name, labels).reduce(
+      (sum, s) => sum + Number(s.value ?? s.count ?? s.buckets?.['+Inf'] ?? 0),
+      0,
+    );
   }
 }

@@ -10,6 +10,10 @@ export interface StackOptions {
   entitlements?: 'open' | 'enforced';
   /** How many pool-command instances share the command queue group. */
   poolCommandInstances?: number;
+  /** Settings added for every service (LOG_FORMAT, READY_MAX_LAG, …). */
+  env?: Record<string, string>;
+  /** A PostgreSQL server of the suite's own instead of the shared one (a suite that holds transactions open). */
+  postgresUrl?: string;
 }
 
 export interface StackEnv extends Record<string, string> {
@@ -45,7 +49,7 @@ export class TestStack {
     });
     let stack: TestStack | undefined;
     try {
-      const databaseUrl = await createDatabase(requireEnv('TEST_POSTGRES_URL'));
+      const databaseUrl = await createDatabase(options.postgresUrl ?? requireEnv('TEST_POSTGRES_URL'));
       const env: StackEnv = {
         NATS_URL: nats.url,
         EVENT_STORE_URL: databaseUrl,
@@ -55,6 +59,7 @@ export class TestStack {
         // Any free port on loopback; each service says which in its $SRV metadata.
         METRICS_PORT: '0',
         METRICS_HOST: '127.0.0.1',
+        ...options.env,
       };
       const started = new TestStack(env, await PlainClient.connect(nats.url), nats, dir);
       stack = started;
