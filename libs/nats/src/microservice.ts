@@ -89,6 +89,7 @@ export async function startMicroservice(
   app.enableShutdownHooks();
   await app.listen();
   observability?.nats('nats', server.connection);
+  observability?.markServing();
   new Logger(options.name).log(`listening on ${withoutCredentials(settings.natsUrl)}`);
   return app;
 }

@@ -54,6 +54,7 @@ export class Observability {
   readonly requests?: RequestMetrics;
   private server?: ProbeServer;
   private readonly followers: FollowerMonitor[] = [];
+  private serving = false;
 
   private constructor(
     readonly service: string,
@@ -63,6 +64,13 @@ export class Observability {
     readonly registry?: Registry,
   ) {
     if (registry) this.requests = new RequestMetrics(registry);
+    // Nothing else may make it ready before the composition root is done: the other checks are added as it goes.
+    this.readiness.add('startup', () => (this.serving ? undefined : 'startup: not taking requests yet'));
+  }
+
+  /** The service has subscribed and takes requests (startMicroservice calls it). */
+  markServing(): void {
+    this.serving = true;
   }
 
   static async start(service: string, settings: ObservabilitySettings): Promise<Observability> {
