@@ -9,6 +9,8 @@ import { ensureInstalled } from './install.mjs';
 import { repoRoot } from './swc-options.mjs';
 
 const CONNECTION_VARS = ['NATS_URL', 'EVENT_STORE_URL', 'READ_MODEL_URL'];
+/** Each service's metrics and probe port when free (9464 is Prometheus' usual exporter port), else any free one. */
+const METRICS_PORTS = { projector: 9464, 'pool-command': 9465, 'heartbeat-ingest': 9466, 'routing-query': 9467 };
 const READY_TIMEOUT_MS = 60_000;
 
 /** dist/libs/launcher, once built. */
@@ -53,8 +55,11 @@ const printed = (label) => ({
   onLine: (line) => console.log(`${label.padEnd(width)} | ${line}`),
 });
 
+const metricsPorts = {};
+
 function startService(name, env) {
-  const service = new launcher.ServiceProcess(name, { env, ...printed(name) }).start();
+  const ports = { METRICS_PORT: String(metricsPorts[name]), METRICS_HOST: '127.0.0.1' };
+  const service = new launcher.ServiceProcess(name, { env: { ...env, ...ports }, ...printed(name) }).start();
   services.set(name, service);
   void service.exited().then(({ code, signal }) => {
     if (stopping) return;
@@ -127,6 +132,7 @@ async function main() {
     ENTITLEMENTS: process.env.ENTITLEMENTS || 'open',
   };
 
+  for (const name of launcher.SERVICE_NAMES) metricsPorts[name] = await launcher.preferredPort(METRICS_PORTS[name]);
   const { connect } = await import('@nats-io/transport-node');
   let nc;
   try {
@@ -154,6 +160,8 @@ gateway-pools is up (Ctrl-C stops ${own ? 'the services and the servers' : 'the 
   NATS          ${urls.NATS_URL}${own ? `   monitor ${own.nats.monitorUrl}` : ''}
   PostgreSQL    ${urls.EVENT_STORE_URL}${own ? '   data in .data/' : ''}
   settings      HEARTBEAT_TTL=${env.HEARTBEAT_TTL} ENTITLEMENTS=${env.ENTITLEMENTS}${withDemo ? ` DEMO_ORG=${org}` : ''}
+metrics and probes (/metrics, /healthz, /readyz)
+${launcher.SERVICE_NAMES.map((name) => `  ${name.padEnd(16)} http://127.0.0.1:${metricsPorts[name]}/metrics`).join('\n')}
 try
   ${cli} pools list --verbose
   ${cli} route pick ${withDemo ? 'edge-eu' : '<pool>'}
