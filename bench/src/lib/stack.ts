@@ -114,7 +114,8 @@ export class Stack {
 
   start(name: ServiceName, { env = {}, nodeArgs }: { env?: Record<string, string>; nodeArgs?: string[] } = {}) {
     const service = new ServiceProcess(name, {
-      env: { NODE_ENV: 'production', LOG_LEVEL: '', ...this.env, ...env },
+      // Metrics on, as in production (a free port on loopback); the routing scenario also runs routing-query without.
+      env: { NODE_ENV: 'production', LOG_LEVEL: '', METRICS_PORT: '0', METRICS_HOST: '127.0.0.1', ...this.env, ...env },
       ...(nodeArgs ? { nodeArgs } : {}),
     }).start();
     this.services.set(name, service);

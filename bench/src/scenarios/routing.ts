@@ -1,5 +1,6 @@
 // Scenario 1: route.pick over NATS request/reply against the raw echo yardstick, run by run, interleaved,
-// so drift of the machine during the benchmark falls on both alike.
+// so drift of the machine during the benchmark falls on both alike. Each run also measures pools of 3 against a
+// routing-query without metrics (METRICS_PORT unset), for what metrics cost; the order of the two halves alternates.
 import type { RequestItem } from '../clients/protocol.js';
 import { type BenchContext, fleetOf, stackOf } from '../lib/context.js';
 import type { PoolRef } from '../lib/fleet.js';
@@ -38,8 +39,20 @@ export async function routingScenario(ctx: BenchContext): Promise<Record<string,
     { key: 'pool3', items: small },
     { key: 'pool500', items: big },
   ];
+  const offTarget = { key: 'pool3off', items: small };
   const series = new Map<string, Series>();
-  for (const m of modes) for (const t of targets) series.set(`${t.key}.${m.key}`, new Series(`${t.key} ${m.label}`));
+  for (const m of modes) {
+    for (const t of [...targets, offTarget]) series.set(`${t.key}.${m.key}`, new Series(`${t.key} ${m.label}`));
+  }
+  const stack = stackOf(ctx);
+  let metricsOn = true;
+  const useMetrics = async (on: boolean) => {
+    if (on === metricsOn) return;
+    await stack.stop('routing-query');
+    stack.start('routing-query', on ? {} : { env: { METRICS_PORT: '' } });
+    await stack.waitReady('routing-query');
+    metricsOn = on;
+  };
 
   // The idle rate of transactions (services following the log) is subtracted from what the picks add.
   const idleFrom = await transactions(ctx);
@@ -50,27 +63,31 @@ export async function routingScenario(ctx: BenchContext): Promise<Record<string,
   const loadStart = performance.now();
 
   for (let run = 1; run <= sizes.runs.routing; run += 1) {
-    for (const m of modes) {
-      for (const t of targets) {
-        // CPU the responder spent per request: what the service costs beyond a bare NATS reply.
-        const responder = t.key === 'echo' ? ctx.echo.pid : stackOf(ctx).get('routing-query').pid;
-        const cpuBefore = cpuSecondsOf(responder);
-        const result = await requestRun(servers.nats.url, {
-          name: `route ${t.key} ${m.key}`,
-          source: { kind: 'list', items: t.items },
-          concurrency: m.concurrency,
-          warmupMs: sizes.warmupMs,
-          durationMs: sizes.durationMs,
-        });
-        result.cpuUsPerRequest = ((cpuSecondsOf(responder) - cpuBefore) * 1e6) / result.issued;
-        series.get(`${t.key}.${m.key}`)?.add(result);
-        console.log(
-          `  run ${run} ${m.label.padEnd(12)} ${t.key.padEnd(7)} ${Math.round(result.throughput)} req/s` +
-            `  p99 ${summarize([result.samples]).p99.toFixed(2)} ms`,
-        );
+    for (const on of run % 2 === 1 ? [true, false] : [false, true]) {
+      await useMetrics(on);
+      for (const m of modes) {
+        for (const t of on ? targets : [offTarget]) {
+          // CPU the responder spent per request: what the service costs beyond a bare NATS reply.
+          const responder = t.key === 'echo' ? ctx.echo.pid : stackOf(ctx).get('routing-query').pid;
+          const cpuBefore = cpuSecondsOf(responder);
+          const result = await requestRun(servers.nats.url, {
+            name: `route ${t.key} ${m.key}`,
+            source: { kind: 'list', items: t.items },
+            concurrency: m.concurrency,
+            warmupMs: sizes.warmupMs,
+            durationMs: sizes.durationMs,
+          });
+          result.cpuUsPerRequest = ((cpuSecondsOf(responder) - cpuBefore) * 1e6) / result.issued;
+          series.get(`${t.key}.${m.key}`)?.add(result);
+          console.log(
+            `  run ${run} ${m.label.padEnd(12)} ${t.key.padEnd(7)} ${Math.round(result.throughput)} req/s` +
+              `  p99 ${summarize([result.samples]).p99.toFixed(2)} ms`,
+          );
+        }
       }
     }
   }
+  await useMetrics(true);
   const loadSeconds = (performance.now() - loadStart) / 1000;
   // Statistics reach pg_stat_database up to a second late; wait so the last run's count is in.
   await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -124,6 +141,40 @@ export async function routingScenario(ctx: BenchContext): Promise<Record<string,
       });
     }
   }
+  for (const m of modes) {
+    const echo = summary(`echo.${m.key}`);
+    const on = series.get(`pool3.${m.key}`)?.runs ?? [];
+    const off = series.get(`pool3off.${m.key}`)?.runs ?? [];
+    // Per run, the two halves ran back to back: the cost is 1 - on/off, the echo of the run cancelling out.
+    const costs = on.map((r, i) => 100 * (1 - r.throughput / (off[i]?.throughput ?? Number.NaN))).sort((a, b) => a - b);
+    const offSummary = summary(`pool3off.${m.key}`);
+    ctx.figure({
+      scenario: '1 route.pick',
+      figure: `route.pick, pool of 3, ${m.label}, metrics off: throughput`,
+      value: offSummary.throughput,
+      unit: 'req/s',
+      yardstick: echo.throughput,
+      runs: offSummary.runs,
+    });
+    const median = costs[Math.floor(costs.length / 2)] ?? Number.NaN;
+    ctx.figure({
+      scenario: '1 route.pick',
+      figure: `metrics cost to route.pick throughput, pool of 3, ${m.label} (runs: ${costs.map((c) => c.toFixed(1)).join(', ')} %)`,
+      value: median,
+      unit: '%',
+      text: `${median.toFixed(1)} %`,
+      runs: costs.length,
+      target: { atMost: 5, text: '< 5 %' },
+    });
+  }
+  ctx.figure({
+    scenario: '1 route.pick',
+    figure: 'route.pick, pool of 3, 64 in flight: responder CPU per request, metrics off',
+    value: summary('pool3off.c64').cpuUsPerRequest,
+    unit: 'µs',
+    yardstick: summary('echo.c64').cpuUsPerRequest,
+    runs: summary('pool3off.c64').runs,
+  });
   for (const [key, label] of POOLS) {
     ctx.figure({
       scenario: '1 route.pick',
