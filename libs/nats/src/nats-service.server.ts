@@ -5,6 +5,7 @@ import type { NatsOptions } from '@nestjs/microservices';
 import { CachedRouteServerNats } from './cached-route.server.js';
 import { attachMeter, EndpointMeter, MeteredMsg, type OutcomeRecorder } from './endpoint-meter.js';
 import { edgeScope, runInEdgeScope } from './request-context.js';
+import { isLogScopeEnabled } from '@gwpool/observability';
 
 /** How a service names itself on `$SRV.PING`, `$SRV.INFO` and `$SRV.STATS`. */
 export interface ServiceIdentity {
@@ -93,8 +94,9 @@ export class NatsServiceServer extends CachedRouteServerNats {
       return;
     }
     const metered = new MeteredMsg(msg, meter);
-    // Every log line the handler writes carries the request's org, correlation id and trace context.
-    runInEdgeScope(edgeScope(msg.subject, msg.headers), () => this.handleMessage(subject, metered)).then(
+    // With JSON logs, every line the handler writes carries the request's org, correlation id and trace context.
+    const handle = () => this.handleMessage(subject, metered);
+    (isLogScopeEnabled() ? runInEdgeScope(edgeScope(msg.subject, msg.headers), handle) : handle()).then(
       // A request is counted when its reply goes out; an event (no reply subject) when its handler is done.
       () => (metered.reply ? undefined : metered.done()),
       (failure: unknown) => {

@@ -9,6 +9,7 @@ import {
   registerFollowerMetrics,
 } from './follower-monitor.js';
 import { HeartbeatMetrics } from './heartbeat-metrics.js';
+import { enableLogScope } from './log-scope.js';
 import { type LogFormat, type LogThreshold, nestLogLevels, PinoLogger } from './pino-logger.js';
 import { type PoolHealthRow, registerPoolGauges } from './pool-gauges.js';
 import { ProbeServer } from './probe-server.js';
@@ -79,6 +80,7 @@ export class Observability {
     if (settings.logFormat === 'json') {
       logger = PinoLogger.create(service, settings.logLevel);
       Logger.overrideLogger(logger);
+      enableLogScope();
     }
     // Also the levels of the static Logger, which libs log through before Nest starts.
     Logger.overrideLogger(levels);

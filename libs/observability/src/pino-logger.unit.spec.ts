@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { runInLogScope } from './log-scope.js';
+import { enableLogScope, runInLogScope } from './log-scope.js';
 import { nestLogLevels, PinoLogger } from './pino-logger.js';
 
 function capture(threshold: 'debug' | 'info' | 'warn' | 'error' = 'info') {
@@ -16,6 +16,8 @@ function capture(threshold: 'debug' | 'info' | 'warn' | 'error' = 'info') {
 }
 
 describe('JSON logs through pino behind the Nest logger', () => {
+  beforeAll(() => enableLogScope());
+
   it('writes one object per line with level, time, service, context and message', () => {
     const { logger, lines } = capture();
 

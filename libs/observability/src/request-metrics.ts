@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Metric, Registry } from 'prom-client';
 
 /** Seconds, from a cached in-memory pick (well under a millisecond) to a command retried on conflicts. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -18,51 +18,95 @@ const KNOWN_CODES = new Set([
 /** Records one request of one endpoint. */
 export type RequestRecorder = (code: string, seconds: number) => void;
 
+/** One (subject, code) series: plain numbers on the hot path, turned into samples only when scraped. */
+interface Series {
+  labels: { subject: string; code: string };
+  count: number;
+  sum: number;
+  /** Observations per bucket, not cumulative; the last slot is above every bound. */
+  buckets: Float64Array;
+}
+
+interface Sample {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName?: string;
+}
+
+/** The part of prom-client's metric interface a registry reads: what `get()` returns is what it formats. */
+function collector(name: string, help: string, type: 'counter' | 'histogram', values: () => Sample[]): Metric {
+  return {
+    name,
+    help,
+    type,
+    aggregator: 'sum',
+    get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
+    reset: () => undefined,
+  } as unknown as Metric;
+}
+
 /**
  * `gwpool_requests_total` and `gwpool_request_duration_seconds`, by subject pattern (the endpoint's, never the concrete
- * subject: its org token would make a series per org) and outcome code. Children are bound once per (subject, code),
- * so recording a request is two array walks and no label hashing of our own.
+ * subject: its org token would make a series per org) and outcome code. The route.pick path is the hottest in the
+ * system, so a request costs two additions and a short bucket search on plain numbers; prom-client's label hashing
+ * runs only at scrape time, through two collectors registered on the registry.
  */
 export class RequestMetrics {
-  private readonly requests: Counter<'subject' | 'code'>;
-  private readonly duration: Histogram<'subject' | 'code'>;
+  private readonly series: Series[] = [];
 
   constructor(registry: Registry) {
-    this.requests = new Counter({
-      name: 'gwpool_requests_total',
-      help: 'Requests and events handled, by subject pattern and outcome code (OK or the wire error code).',
-      labelNames: ['subject', 'code'],
-      registers: [registry],
-    });
-    this.duration = new Histogram({
-      name: 'gwpool_request_duration_seconds',
-      help: 'Time from receiving a request to sending its reply (events: to the end of the handler), by subject pattern and outcome code.',
-      labelNames: ['subject', 'code'],
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    });
+    registry.registerMetric(
+      collector(
+        'gwpool_requests_total',
+        'Requests and events handled, by subject pattern and outcome code (OK or the wire error code).',
+        'counter',
+        () => this.series.map((s) => ({ labels: s.labels, value: s.count })),
+      ),
+    );
+    registry.registerMetric(
+      collector(
+        'gwpool_request_duration_seconds',
+        'Time from receiving a request to sending its reply (events: to the end of the handler), by subject pattern and outcome code.',
+        'histogram',
+        () => this.series.flatMap((s) => histogramSamples('gwpool_request_duration_seconds', s)),
+      ),
+    );
   }
 
   /** A recorder for one endpoint; unknown codes count as INTERNAL, so the label set stays closed. */
   endpoint(subject: string): RequestRecorder {
-    const bound = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
-    const childFor = (code: string) => {
-      let child = bound.get(code);
-      if (!child) {
-        const counter = this.requests.labels(subject, code);
-        const histogram = this.duration.labels(subject, code);
-        child = { count: () => counter.inc(), observe: (seconds) => histogram.observe(seconds) };
-        bound.set(code, child);
+    const byCode = new Map<string, Series>();
+    const seriesFor = (code: string): Series => {
+      let series = byCode.get(code);
+      if (!series) {
+        series = { labels: { subject, code }, count: 0, sum: 0, buckets: new Float64Array(LATENCY_BUCKETS.length + 1) };
+        byCode.set(code, series);
+        this.series.push(series);
       }
-      return child;
+      return series;
     };
-    // The success series exist from the start, so a rate over them is 0 rather than absent.
-    childFor('OK');
-    this.requests.labels(subject, 'OK').inc(0);
+    // The success series exists from the start, so a rate over it is 0 rather than absent.
+    const ok = seriesFor('OK');
     return (code, seconds) => {
-      const child = childFor(code === 'OK' || KNOWN_CODES.has(code) ? code : 'INTERNAL');
-      child.count();
-      child.observe(seconds);
+      const series = code === 'OK' ? ok : seriesFor(KNOWN_CODES.has(code) ? code : 'INTERNAL');
+      series.count += 1;
+      series.sum += seconds;
+      let bucket = 0;
+      while (bucket < LATENCY_BUCKETS.length && seconds > (LATENCY_BUCKETS[bucket] as number)) bucket += 1;
+      (series.buckets[bucket] as number) += 1;
     };
   }
+}
+
+function histogramSamples(name: string, series: Series): Sample[] {
+  const samples: Sample[] = [];
+  let cumulative = 0;
+  LATENCY_BUCKETS.forEach((le, i) => {
+    cumulative += series.buckets[i] as number;
+    samples.push({ labels: { ...series.labels, le }, value: cumulative, metricName: `${name}_bucket` });
+  });
+  samples.push({ labels: { ...series.labels, le: '+Inf' }, value: series.count, metricName: `${name}_bucket` });
+  samples.push({ labels: series.labels, value: series.sum, metricName: `${name}_sum` });
+  samples.push({ labels: series.labels, value: series.count, metricName: `${name}_count` });
+  return samples;
 }
