@@ -1,4 +1,5 @@
 export * from './command-metrics.js';
+export * from './follower-metrics.js';
 export * from './follower-monitor.js';
 export * from './heartbeat-metrics.js';
 export * from './log-scope.js';

@@ -1,13 +1,8 @@
 import { type LoggerService, type LogLevel, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CommandMetrics } from './command-metrics.js';
-import {
-  type AppliedEvent,
-  FollowerMonitor,
-  type FollowerOptions,
-  type LagSource,
-  registerFollowerMetrics,
-} from './follower-monitor.js';
+import { registerFollowerMetrics } from './follower-metrics.js';
+import { type AppliedEvent, FollowerMonitor, type FollowerOptions, type LagSource } from './follower-monitor.js';
 import { HeartbeatMetrics } from './heartbeat-metrics.js';
 import { enableLogScope } from './log-scope.js';
 import { type LogFormat, type LogThreshold, nestLogLevels, PinoLogger } from './pino-logger.js';
