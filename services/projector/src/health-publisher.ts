@@ -45,13 +45,16 @@ export class HealthPublisher {
     private readonly catalog: CatalogFollower,
     private readonly liveness: LivenessView,
     private readonly ttlMs: number,
+    /** Whether the catalog follows the log live: events replayed at start cause no publication of their own. */
+    private readonly live: () => boolean = () => true,
   ) {}
 
   start(): void {
     this.liveness.onFacts((facts) => this.checkGateways(facts));
     this.catalog.onEvent((state, event, recorded) => {
       const poolId = (event.data as { poolId?: unknown }).poolId;
-      if (typeof poolId === 'string') this.causes.set(`${state.org}\u0000${poolId}`, causeOf(recorded.metadata));
+      if (typeof poolId === 'string' && this.live())
+        this.causes.set(`${state.org}\u0000${poolId}`, causeOf(recorded.metadata));
     });
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }

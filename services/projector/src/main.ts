@@ -19,9 +19,9 @@ const nc = await connectNats(settings.natsUrl, 'projector:health');
 const catalog = new CatalogFollower(eventLog, readModel);
 const writer = new ViewWriter(catalog, readModel);
 const liveness = new LivenessView(nc, readModel);
-const health = new HealthPublisher(nc, catalog, liveness, settings.heartbeatTtlMs);
 const follow = { streamPrefix: ORG_STREAM_PREFIX };
 const applied = observability.followCatalog(catalog, eventLog, { ...follow, logApplied: 'info' });
+const health = new HealthPublisher(nc, catalog, liveness, settings.heartbeatTtlMs, () => applied.caughtUp);
 // Until this process first writes, the stored views stand where the loaded checkpoint does.
 const stored = observability.follow('views', () => writer.flushedPosition ?? loadedAt, eventLog, follow);
 observability.nats('health-nats', nc);
