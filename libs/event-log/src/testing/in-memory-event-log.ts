@@ -1,8 +1,11 @@
 import {
   type AppendResult,
+  DEFAULT_LAG_LIMIT,
   type EventLog,
   type EventSubscription,
   type ExpectedRevision,
+  type LagOptions,
+  type LogLag,
   type NewEvent,
   type RecordedEvent,
   type SubscribeOptions,
@@ -81,6 +84,24 @@ export class InMemoryEventLog implements EventLog {
         return Promise.resolve();
       },
     };
+  }
+
+  /** Nothing is ever held back here: every event after `after` is pending, up to `limit` + 1 of them. */
+  measureLag(after: string | null | undefined, { streamPrefix = '', limit = DEFAULT_LAG_LIMIT }: LagOptions = {}) {
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      return Promise.reject(new RangeError(`lag limit ${limit} is not a whole number >= 1`));
+    }
+    const pending: RecordedEvent[] = [];
+    for (let i = after ? Number(after) : 0; i < this.all.length && pending.length <= limit; i += 1) {
+      const recorded = this.all[i] as RecordedEvent;
+      if (recorded.streamId.startsWith(streamPrefix)) pending.push(recorded);
+    }
+    const oldest = pending[0]?.recordedAt;
+    return Promise.resolve<LogLag>({
+      events: Math.min(pending.length, limit),
+      capped: pending.length > limit,
+      oldestRecordedAt: oldest ? new Date(oldest.getTime()) : null,
+    });
   }
 
   close(): Promise<void> {
