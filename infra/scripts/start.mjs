@@ -1,5 +1,6 @@
 // npm start: the local stack. Starts nats-server and PostgreSQL under .data/ (unless NATS_URL, EVENT_STORE_URL and
-// READ_MODEL_URL point at running ones), the four services from dist/, and a demo fleet. Ctrl-C stops it all.
+// READ_MODEL_URL point at running ones), the four services from dist/ (`--replicas N` or REPLICAS instances of each,
+// each kept running by the launcher's supervisor), and a demo fleet. Only Ctrl-C stops it.
 // Node builtins only until the build: the launcher (servers, service processes, the readiness probe) comes from dist/.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -11,13 +12,14 @@ import { repoRoot } from './swc-options.mjs';
 const CONNECTION_VARS = ['NATS_URL', 'EVENT_STORE_URL', 'READ_MODEL_URL'];
 /** Each service's metrics and probe port when free (9464 is Prometheus' usual exporter port), else any free one. */
 const METRICS_PORTS = { projector: 9464, 'pool-command': 9465, 'heartbeat-ingest': 9466, 'routing-query': 9467 };
-const READY_TIMEOUT_MS = 60_000;
+const READY_NOTE_MS = 60_000;
 
 /** dist/libs/launcher, once built. */
 let launcher;
 const servers = [];
 let serversStarting;
-const services = new Map();
+/** Supervisors, one per service instance. */
+const services = [];
 let demo;
 let stopping = false;
 let width = 0;
@@ -33,7 +35,7 @@ async function shutdown(code) {
   if (stopping) return new Promise(() => {});
   stopping = true;
   if (demo) await demo.stop('SIGINT', 5000);
-  await Promise.all([...services.values()].map((service) => service.stop('SIGTERM', 10_000)));
+  await Promise.all(services.map((supervisor) => supervisor.stop('SIGTERM', 10_000)));
   // A server half way through its start is let finish, then stopped cleanly (PostgreSQL's data is kept).
   await serversStarting;
   await Promise.all(servers.map((server) => server.stop().catch((error) => console.error(String(error)))));
@@ -55,25 +57,53 @@ const printed = (label) => ({
   onLine: (line) => console.log(`${label.padEnd(width)} | ${line}`),
 });
 
-const metricsPorts = {};
-
-function startService(name, env) {
-  const ports = { METRICS_PORT: String(metricsPorts[name]), METRICS_HOST: '127.0.0.1' };
-  const service = new launcher.ServiceProcess(name, { env: { ...env, ...ports }, ...printed(name) }).start();
-  services.set(name, service);
-  void service.exited().then(({ code, signal }) => {
-    if (stopping) return;
-    // Give the line reader a moment to print what the process wrote just before it died.
-    setTimeout(() => void fail(`${name} exited (${code ?? signal}); its last output:\n${service.logs()}`), 100);
-  });
-  return service;
+/** `--replicas N` or REPLICAS: instances of each service, 1 unless given. */
+function replicas() {
+  const index = process.argv.indexOf('--replicas');
+  const text = index >= 0 ? process.argv[index + 1] : process.env.REPLICAS;
+  if (text === undefined || text.trim() === '') return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 16) {
+    console.error(`--replicas (or REPLICAS) must be a whole number from 1 to 16, not '${text}'`);
+    process.exit(2);
+  }
+  return n;
 }
 
-async function waitReady(nc, service) {
-  try {
-    await launcher.waitForService(nc, service, { timeoutMs: READY_TIMEOUT_MS });
-  } catch (error) {
-    await fail(error.message);
+const seconds = (ms) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+/** Metrics port of each instance, by label; kept across its restarts. */
+const metricsPorts = new Map();
+
+/** One instance, restarted with backoff whenever it exits on its own; it says so, with the exit status and count. */
+function startService(name, label, env) {
+  const ports = { METRICS_PORT: String(metricsPorts.get(label)), METRICS_HOST: '127.0.0.1' };
+  const service = new launcher.ServiceProcess(name, { env: { ...env, ...ports }, ...printed(label) });
+  const supervisor = new launcher.Supervisor(label, service, {
+    onRestart: ({ status, ranMs, restarts, delayMs }) => {
+      if (stopping) return;
+      // After the line reader has printed what the process wrote just before it died.
+      setTimeout(() => {
+        console.error(
+          `${label} ${launcher.describeExit(status)} after ${seconds(ranMs)}; ` +
+            `restarting in ${seconds(delayMs)} (restart ${restarts})`,
+        );
+      }, 50);
+    },
+  }).start();
+  services.push(supervisor);
+  return supervisor;
+}
+
+/** Until the instance answers $SRV.PING; one that dies while starting is waited for again once restarted. */
+async function waitReady(nc, supervisor) {
+  for (;;) {
+    try {
+      return await launcher.waitForSupervised(nc, supervisor, { timeoutMs: READY_NOTE_MS });
+    } catch {
+      if (stopping) return new Promise(() => {});
+      console.error(`${supervisor.label} is not ready after ${READY_NOTE_MS / 1000} s; still waiting (Ctrl-C stops)`);
+    }
   }
 }
 
@@ -118,7 +148,9 @@ async function main() {
   if (build.signal) return shutdown(0);
   if (build.status !== 0) return fail('build failed: see above');
   launcher = await import(pathToFileURL(join(repoRoot, 'dist/libs/launcher/src/index.js')).href);
-  width = Math.max(...launcher.SERVICE_NAMES.map((name) => name.length));
+  const count = replicas();
+  const labelOf = (name, i) => (count === 1 ? name : `${name}#${i}`);
+  width = Math.max(...launcher.SERVICE_NAMES.map((name) => labelOf(name, count).length));
   const own = given.length === 0 ? await ownServers() : undefined;
   const urls = own
     ? { NATS_URL: own.nats.url, EVENT_STORE_URL: own.postgres.url, READ_MODEL_URL: own.postgres.url }
@@ -132,7 +164,12 @@ async function main() {
     ENTITLEMENTS: process.env.ENTITLEMENTS || 'open',
   };
 
-  for (const name of launcher.SERVICE_NAMES) metricsPorts[name] = await launcher.preferredPort(METRICS_PORTS[name]);
+  // The second instance of each prefers the port 10 above the first's, and so on.
+  for (const name of launcher.SERVICE_NAMES) {
+    for (let i = 1; i <= count; i += 1) {
+      metricsPorts.set(labelOf(name, i), await launcher.preferredPort(METRICS_PORTS[name] + 10 * (i - 1)));
+    }
+  }
   const { connect } = await import('@nats-io/transport-node');
   let nc;
   try {
@@ -141,9 +178,14 @@ async function main() {
     return fail(`cannot connect to NATS at ${urls.NATS_URL}: ${error.message}`);
   }
   // The projector creates the log schema and the views; the others start once it is up, to avoid a cold race.
-  await waitReady(nc, startService('projector', env));
-  const rest = launcher.SERVICE_NAMES.filter((name) => name !== 'projector');
-  await Promise.all(rest.map((name) => waitReady(nc, startService(name, env))));
+  // Extra projectors are hot standbys: one holds the writer lease, the others take over when it goes.
+  await waitReady(nc, startService('projector', labelOf('projector', 1), env));
+  const instances = launcher.SERVICE_NAMES.flatMap((name) =>
+    Array.from({ length: count }, (_, i) => ({ name, i: i + 1 })).filter(
+      ({ name, i }) => name !== 'projector' || i > 1,
+    ),
+  );
+  await Promise.all(instances.map(({ name, i }) => waitReady(nc, startService(name, labelOf(name, i), env))));
   await nc.close();
 
   const org = process.env.DEMO_ORG || 'demo';
@@ -160,8 +202,9 @@ gateway-pools is up (Ctrl-C stops ${own ? 'the services and the servers' : 'the 
   NATS          ${urls.NATS_URL}${own ? `   monitor ${own.nats.monitorUrl}` : ''}
   PostgreSQL    ${urls.EVENT_STORE_URL}${own ? '   data in .data/' : ''}
   settings      HEARTBEAT_TTL=${env.HEARTBEAT_TTL} ENTITLEMENTS=${env.ENTITLEMENTS}${withDemo ? ` DEMO_ORG=${org}` : ''}
+  services      ${count} instance${count === 1 ? '' : 's'} of each, restarted with backoff when one exits (--replicas N)
 metrics and probes (/metrics, /healthz, /readyz)
-${launcher.SERVICE_NAMES.map((name) => `  ${name.padEnd(16)} http://127.0.0.1:${metricsPorts[name]}/metrics`).join('\n')}
+${[...metricsPorts].map(([label, port]) => `  ${label.padEnd(width)}  http://127.0.0.1:${port}/metrics`).join('\n')}
 try
   ${cli} pools list --verbose
   ${cli} route pick ${withDemo ? 'edge-eu' : '<pool>'}

@@ -6,3 +6,4 @@ export * from './postgres-server.js';
 export * from './repo-root.js';
 export * from './service-probe.js';
 export * from './service-process.js';
+export * from './supervisor.js';

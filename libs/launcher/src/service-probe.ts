@@ -65,3 +65,28 @@ export async function waitForService(
     await sleep(50);
   }
 }
+
+/**
+ * Readiness of the instance a supervisor keeps running: like waitForService, but an instance that dies during its
+ * start is waited for again once the supervisor has restarted it. Fails only when timeoutMs runs out.
+ */
+export async function waitForSupervised(
+  nc: NatsConnection,
+  supervisor: { readonly process: ProbedService; nextStart(): Promise<void> },
+  { timeoutMs = 60_000 }: { timeoutMs?: number } = {},
+): Promise<ServiceIdentity> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const restarted = supervisor.nextStart();
+    try {
+      return await waitForService(nc, supervisor.process, { timeoutMs: Math.max(0, deadline - Date.now()) });
+    } catch (error) {
+      if (supervisor.process.running || Date.now() >= deadline) throw error;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deadline - Date.now())));
+      const outcome = await Promise.race([restarted, late]);
+      clearTimeout(timer);
+      if (outcome === 'late') throw error;
+    }
+  }
+}
