@@ -98,6 +98,10 @@ export class KurrentEventLog implements EventLog {
     return recorded;
   }
 
+  comparePositions(a: string, b: string): number {
+    return comparePositions(decodePosition(a), decodePosition(b));
+  }
+
   subscribeToAll({ after, streamPrefix }: SubscribeOptions = {}): EventSubscription {
     const from = after ? decodePosition(after) : undefined;
     this.assertOpen();

@@ -45,6 +45,21 @@ export function parsePosition(position: string): Position {
   return { tx: match[1] as string, seq: match[2] as string };
 }
 
+/** The global order: by writing transaction, then by sequence within it. */
+export function comparePositions(a: string, b: string): number {
+  const x = parsePosition(a);
+  const y = parsePosition(b);
+  const byTx = compareDigits(x.tx, y.tx);
+  return byTx !== 0 ? byTx : compareDigits(x.seq, y.seq);
+}
+
+/** Both are unsigned decimal numbers, possibly beyond 2^53. */
+const compareDigits = (a: string, b: string): number => {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x === y ? 0 : x < y ? -1 : 1;
+};
+
 const positionOf = (row: { tx_id: string; seq: string }): string => `${row.tx_id}:${row.seq}`;
 
 function toRecorded(row: EventRow): RecordedEvent {
@@ -151,6 +166,10 @@ export class PostgresEventLog implements EventLog {
     } catch (error) {
       throw translate(error);
     }
+  }
+
+  comparePositions(a: string, b: string): number {
+    return comparePositions(a, b);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {

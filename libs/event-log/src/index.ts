@@ -89,6 +89,11 @@ export interface EventLog {
    * yet: what a follower at that position has still to apply. For lag metrics and readiness.
    */
   measureLag(after: string | null | undefined, options?: LagOptions): Promise<LogLag>;
+  /**
+   * The order of two positions of this log: negative when `a` comes first, 0 when equal, positive when after.
+   * Positions stay opaque; only the adapter knows how to read them. Throws on a position that is not this log's.
+   */
+  comparePositions(a: string, b: string): number;
   close(): Promise<void>;
 }
 

@@ -55,6 +55,10 @@ export class SchemaCheckedEventLog implements EventLog {
     return this.inner.measureLag(after, options);
   }
 
+  comparePositions(a: string, b: string): number {
+    return this.inner.comparePositions(a, b);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

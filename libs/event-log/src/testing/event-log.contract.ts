@@ -237,6 +237,23 @@ export function describeEventLogContract(adapterName: string, open: () => Promis
         expect(rest.map((r) => r.id)).toEqual(all.slice(3).map((r) => r.id));
       });
 
+      it('compares positions in the order the subscription delivers them', async () => {
+        const scope = `${prefix}compare-`;
+        await log.append(`${scope}a`, events(2), 'no_stream');
+        await log.append(`${scope}b`, events(2), 'no_stream');
+        await log.append(`${scope}a`, events(1), 1);
+
+        const positions = (await collect(log.subscribeToAll({ streamPrefix: scope }), (seen) => seen.length >= 5)).map(
+          (r) => r.position,
+        );
+
+        for (const [i, a] of positions.entries()) {
+          for (const [j, b] of positions.entries())
+            expect(Math.sign(log.comparePositions(a, b))).toBe(Math.sign(i - j));
+        }
+        expect(() => log.comparePositions('not a position', positions[0] as string)).toThrow();
+      });
+
       it('delivers events appended after it started, live', async () => {
         const scope = `${prefix}live-`;
         const subscription = log.subscribeToAll({ streamPrefix: scope });

@@ -56,6 +56,15 @@ export class InMemoryEventLog implements EventLog {
     return Promise.resolve((this.streams.get(streamId) ?? []).slice(fromRevision));
   }
 
+  /** Positions here are the 1-based place of the event in the whole log. */
+  comparePositions(a: string, b: string): number {
+    const place = (position: string): number => {
+      if (!/^[1-9]\d*$/.test(position)) throw new RangeError(`'${position}' is not a position of this log`);
+      return Number(position);
+    };
+    return place(a) - place(b);
+  }
+
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
     const { all, waiting } = this;
     const prefix = options.streamPrefix ?? '';
