@@ -1,6 +1,7 @@
 // Over 200 lines: one class for the read-model port's operations on MongoDB, each a few lines, and the one upsert
 // they share.
 import {
+  LeaseLostError,
   type LivenessRecord,
   type ReadModelOptions,
   type ReadModelStore,
@@ -9,6 +10,7 @@ import {
   type ViewCollection,
   type ViewDoc,
   type ViewSnapshot,
+  type WriterLease,
 } from '@gwpool/read-model';
 import {
   type AnyBulkWriteOperation,
@@ -20,10 +22,12 @@ import {
   MongoServerError,
   MongoServerSelectionError,
 } from 'mongodb';
+import { MongoWriterLease, type StoredLease } from './writer-lease.js';
 
 const NAMESPACE_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 const VIEW_COLLECTIONS: readonly ViewCollection[] = ['orgs', 'pools', 'gateways', 'consumers'];
 const NAMESPACE_EXISTS = 48;
+const DEFAULT_LEASE_TTL_MS = 3000;
 
 interface StoredDoc {
   _id: { org: string; id: string };
@@ -98,23 +102,30 @@ const translate = (error: unknown): unknown =>
 export class MongoReadModelStore implements ReadModelStore {
   private readonly checkpoints: Collection<StoredCheckpoint>;
   private readonly liveness: Collection<StoredLiveness>;
+  private readonly leases: Collection<StoredLease>;
 
   private constructor(
     private readonly client: MongoClient,
     private readonly db: Db,
+    private readonly leaseTtlMs: number,
   ) {
     this.checkpoints = db.collection('checkpoints');
     this.liveness = db.collection('liveness');
+    this.leases = db.collection('leases');
   }
 
-  static async open({ url, namespace = 'gwpool' }: ReadModelOptions): Promise<MongoReadModelStore> {
+  static async open({
+    url,
+    namespace = 'gwpool',
+    leaseTtlMs = DEFAULT_LEASE_TTL_MS,
+  }: ReadModelOptions): Promise<MongoReadModelStore> {
     if (!NAMESPACE_PATTERN.test(namespace))
       throw new RangeError(`read-model namespace '${namespace}' must match ${NAMESPACE_PATTERN}`);
     // Undefined fields are left out, as JSON would, rather than stored as null.
     const client = new MongoClient(url, { ignoreUndefined: true });
     try {
       await client.connect();
-      const store = new MongoReadModelStore(client, client.db(namespace));
+      const store = new MongoReadModelStore(client, client.db(namespace), leaseTtlMs);
       await store.createCollections();
       return store;
     } catch (error) {
@@ -123,7 +134,11 @@ export class MongoReadModelStore implements ReadModelStore {
     }
   }
 
-  async applyBatch({ docs, checkpoint }: ViewBatch): Promise<void> {
+  tryAcquireWriterLease(name: string, holder: string): Promise<WriterLease | null> {
+    return this.run(() => MongoWriterLease.tryAcquire(this.leases, name, holder, this.leaseTtlMs));
+  }
+
+  async applyBatch({ docs, checkpoint, fence }: ViewBatch): Promise<void> {
     const byCollection = new Map<ViewCollection, AnyBulkWriteOperation<StoredDoc>[]>();
     for (const doc of docs) {
       let operations = byCollection.get(doc.collection);
@@ -133,6 +148,13 @@ export class MongoReadModelStore implements ReadModelStore {
     await this.run(() =>
       this.client.withSession((session) =>
         session.withTransaction(async () => {
+          // A write to the lease doc: a concurrent takeover conflicts with this transaction, which then sees its token.
+          const lease = await this.leases.updateOne(
+            { _id: checkpoint.name, token: fence },
+            { $inc: { batches: 1 } },
+            { session },
+          );
+          if (lease.matchedCount === 0) throw new LeaseLostError(checkpoint.name, fence);
           for (const [collection, operations] of byCollection)
             await this.views(collection).bulkWrite(operations, { session });
           await this.checkpoints.updateOne(
@@ -226,9 +248,11 @@ export class MongoReadModelStore implements ReadModelStore {
   private async createCollections(): Promise<void> {
     for (const collection of VIEW_COLLECTIONS) await this.views(collection).createIndex({ org: 1 });
     await this.liveness.createIndex({ org: 1, gatewayId: 1 });
-    await this.db.createCollection('checkpoints').catch((error: unknown) => {
-      if (!(error instanceof MongoServerError && error.code === NAMESPACE_EXISTS)) throw error;
-    });
+    for (const name of ['checkpoints', 'leases']) {
+      await this.db.createCollection(name).catch((error: unknown) => {
+        if (!(error instanceof MongoServerError && error.code === NAMESPACE_EXISTS)) throw error;
+      });
+    }
   }
 
   private async run<T>(work: () => Promise<T>): Promise<T> {

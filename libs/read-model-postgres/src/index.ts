@@ -1,6 +1,7 @@
 // Over 200 lines: one class for the read-model port's operations on PostgreSQL, each a few lines; the SQL schema is in
 // schema.ts.
 import {
+  LeaseLostError,
   type LivenessRecord,
   type ReadModelOptions,
   type ReadModelStore,
@@ -8,10 +9,12 @@ import {
   type ViewCollection,
   type ViewDoc,
   type ViewSnapshot,
+  type WriterLease,
 } from '@gwpool/read-model';
 import pg from 'pg';
 import { DOC_COLUMNS, type DocRow, type LivenessRow, schemaDdl, toDoc, toLiveness } from './schema.js';
 import { translate } from './unavailable.js';
+import { PostgresWriterLease } from './writer-lease.js';
 
 const NAMESPACE_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -32,6 +35,8 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   private constructor(
     private readonly pool: pg.Pool,
+    private readonly url: string,
+    private readonly namespace: string,
     /** The quoted schema name, validated as an identifier. */
     private readonly s: string,
   ) {}
@@ -42,7 +47,7 @@ export class PostgresReadModelStore implements ReadModelStore {
     const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000 });
     // An idle client losing its connection must not crash the process; the next query reports the outage.
     pool.on('error', () => undefined);
-    const store = new PostgresReadModelStore(pool, `"${namespace}"`);
+    const store = new PostgresReadModelStore(pool, url, namespace, `"${namespace}"`);
     try {
       // The lock serializes DDL between processes opening the same namespace at once.
       await store.transaction('BEGIN', async (client) => {
@@ -56,7 +61,11 @@ export class PostgresReadModelStore implements ReadModelStore {
     return store;
   }
 
-  async applyBatch({ docs, checkpoint }: ViewBatch): Promise<void> {
+  tryAcquireWriterLease(name: string, holder: string): Promise<WriterLease | null> {
+    return PostgresWriterLease.tryAcquire(this.url, this.namespace, this.s, name, holder);
+  }
+
+  async applyBatch({ docs, checkpoint, fence }: ViewBatch): Promise<void> {
     // ON CONFLICT cannot touch a row twice in one statement, so only the newest revision of each doc goes in.
     const rows = newestByKey(
       docs,
@@ -65,6 +74,13 @@ export class PostgresReadModelStore implements ReadModelStore {
     );
     await this.run(() =>
       this.transaction('BEGIN', async (client) => {
+        // The share lock makes a new holder's token bump wait for this batch, and this batch see a bump before it.
+        const lease = await client.query<{ token: string }>(
+          `SELECT token FROM ${this.s}.view_leases WHERE name = $1 FOR SHARE`,
+          [checkpoint.name],
+        );
+        if (lease.rows[0] === undefined || Number(lease.rows[0].token) !== fence)
+          throw new LeaseLostError(checkpoint.name, fence);
         if (rows.length > 0) {
           // One JSON parameter: PostgreSQL parses it faster than the driver encodes six arrays.
           await client.query(
@@ -177,6 +193,7 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   async reset(): Promise<void> {
     await this.run(() =>
+      // Leases stay: their tokens must only ever grow, or a writer fenced out long ago could write again.
       this.pool.query(`TRUNCATE ${this.s}.view_docs, ${this.s}.view_checkpoints, ${this.s}.gateway_liveness`),
     );
   }

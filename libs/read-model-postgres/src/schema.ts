@@ -13,6 +13,12 @@ export const schemaDdl = (s: string): string => `
     PRIMARY KEY (collection, org, id)
   );
   CREATE TABLE IF NOT EXISTS ${s}.view_checkpoints (name text PRIMARY KEY, position text NOT NULL);
+  CREATE TABLE IF NOT EXISTS ${s}.view_leases (
+    name text PRIMARY KEY,
+    token bigint NOT NULL,
+    holder text NOT NULL,
+    acquired_at timestamptz NOT NULL
+  );
   CREATE TABLE IF NOT EXISTS ${s}.gateway_liveness (
     org text NOT NULL,
     gateway_id text NOT NULL,

@@ -4,6 +4,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthPublisher } from './health-publisher.js';
 import { ProjectorController } from './projector.controller.js';
 import { ViewWriter } from './view-writer.js';
+import { WriterLeadership } from './writer-leadership.js';
 
 @Module({})
 export class ProjectorModule {
@@ -11,6 +12,7 @@ export class ProjectorModule {
     catalog: CatalogFollower;
     writer: ViewWriter;
     health: HealthPublisher;
+    leadership: WriterLeadership;
     closables: Closable[];
   }): DynamicModule {
     return {
@@ -20,6 +22,7 @@ export class ProjectorModule {
         { provide: CatalogFollower, useValue: deps.catalog },
         { provide: ViewWriter, useValue: deps.writer },
         { provide: HealthPublisher, useValue: deps.health },
+        { provide: WriterLeadership, useValue: deps.leadership },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
       ],
     };

@@ -32,12 +32,15 @@ const causeOf = (metadata: { correlationId?: unknown; traceparent?: unknown }): 
  * so a short flap is not lost between ticks; the tick catches TTL expiry, which has no event, and catalog
  * changes, so that a replay of a long log does not flood subscribers. A change that follows a command's event carries
  * its correlation id and traceparent (headers, and the log line); heartbeat-driven changes carry none.
+ * Only while active (the projector holding the writer lease): a standby publishes nothing, and on taking over it
+ * publishes every pool once, as a projector does when it starts, so no change made during the handover is lost.
  */
 export class HealthPublisher {
   private readonly last = new Map<string, Published>();
   private readonly causes = new Map<string, Cause>();
   private readonly logger = new Logger(HealthPublisher.name);
   private timer?: NodeJS.Timeout;
+  private active = false;
   published = 0;
 
   constructor(
@@ -64,7 +67,14 @@ export class HealthPublisher {
     return this.last.values();
   }
 
+  setActive(active: boolean): void {
+    if (active && !this.active) this.last.clear();
+    this.active = active;
+    if (active) this.tick();
+  }
+
   tick(now = Date.now()): void {
+    if (!this.active) return;
     const seen = new Set<string>();
     for (const catalog of this.catalog.catalogs()) {
       for (const pool of catalog.pools.values()) seen.add(this.check(catalog.org, pool, now));
@@ -75,6 +85,7 @@ export class HealthPublisher {
 
   /** Only the pools of the gateways that just beat. */
   checkGateways(facts: readonly LivenessFact[], now = Date.now()): void {
+    if (!this.active) return;
     const done = new Set<string>();
     for (const { org, gatewayId } of facts) {
       const catalog = this.catalog.get(org);

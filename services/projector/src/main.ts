@@ -7,9 +7,11 @@ import { CatalogFollower } from '@gwpool/log-followers';
 import { connectNats, startMicroservice } from '@gwpool/nats';
 import { Observability } from '@gwpool/observability';
 import { openEventLog, openReadModel } from '@gwpool/storage';
+import { hostname } from 'node:os';
 import { ProjectorModule } from './app.module.js';
 import { HealthPublisher } from './health-publisher.js';
 import { ViewWriter } from './view-writer.js';
+import { WriterLeadership } from './writer-leadership.js';
 
 const settings = loadSettings();
 const observability = await Observability.start('projector', settings);
@@ -17,13 +19,21 @@ const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
 const nc = await connectNats(settings.natsUrl, 'projector:health');
 const catalog = new CatalogFollower(eventLog, readModel);
-const writer = new ViewWriter(catalog, readModel);
+const writer = new ViewWriter(catalog, readModel, eventLog);
 const liveness = new LivenessView(nc, readModel);
 const follow = { streamPrefix: ORG_STREAM_PREFIX };
 const applied = observability.followCatalog(catalog, eventLog, { ...follow, logApplied: 'info' });
 const health = new HealthPublisher(nc, catalog, liveness, settings.heartbeatTtlMs, () => applied.caughtUp);
-// Until this process first writes, the stored views stand where the loaded checkpoint does.
-const stored = observability.follow('views', () => writer.flushedPosition ?? loadedAt, eventLog, follow);
+// Every instance follows the log in memory; the one holding the writer lease writes the views and publishes health.
+const leadership = new WriterLeadership(readModel, PROJECTOR_CHECKPOINT, `${hostname()}:${process.pid}`, {
+  activate: (lease) => writer.activate(lease),
+  deactivate: () => writer.deactivate(),
+  roleChanged: (role) => health.setActive(role !== 'standby'),
+});
+writer.onLeaseLost = () => void leadership.lost();
+// The stored views: as this process last wrote them, or as a standby last saw the active writer store them.
+const storedViews = () => (writer.active ? writer.flushedPosition : writer.seenStoredPosition) ?? loadedAt;
+const stored = observability.follow('views', storedViews, eventLog, follow);
 observability.nats('health-nats', nc);
 observability.store('read-model', () => readModel.readCheckpoint(PROJECTOR_CHECKPOINT));
 observability.pools(() => health.current());
@@ -33,15 +43,20 @@ const loadedAt = catalog.position;
 applied.start();
 stored.start();
 health.start();
+writer.startStandby();
+leadership.start();
 await startMicroservice(
   ProjectorModule.register({
     catalog,
     writer,
     health,
+    leadership,
     closables: [
       { close: async () => health.stop() },
       { close: () => catalog.stop() },
+      // The last batch goes out under the lease, which is then given up so a standby takes over at once.
       { close: () => writer.stop() },
+      { close: () => leadership.stop() },
       { close: async () => liveness.stop() },
       { close: () => nc.drain() },
       eventLog,

@@ -4,6 +4,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { HealthPublisher } from './health-publisher.js';
 import { ViewWriter } from './view-writer.js';
+import { WriterLeadership } from './writer-leadership.js';
 
 /** How many quarantined events the status lists; `count` always gives the total. */
 const LISTED_QUARANTINE = 20;
@@ -14,13 +15,20 @@ export class ProjectorController {
     @Inject(CatalogFollower) private readonly catalog: CatalogFollower,
     @Inject(ViewWriter) private readonly writer: ViewWriter,
     @Inject(HealthPublisher) private readonly health: HealthPublisher,
+    @Inject(WriterLeadership) private readonly leadership: WriterLeadership,
   ) {}
 
-  /** Where the projector stands: the last event applied, the last position whose views are stored, the quarantine. */
+  /**
+   * Where this projector stands: whether it is the writer, the last event applied, the last position whose views are
+   * stored, the quarantine. Every instance answers (no queue group), so a caller can see the writer and its standbys.
+   */
   @MessagePattern(ADMIN_SUBJECTS.projectorStatus)
   status() {
     const quarantined = this.catalog.quarantine();
     return {
+      role: this.leadership.role,
+      leaseToken: this.leadership.lease?.token ?? null,
+      pid: process.pid,
       appliedPosition: this.catalog.position,
       storedPosition: this.writer.flushedPosition,
       eventsApplied: this.writer.eventsApplied,

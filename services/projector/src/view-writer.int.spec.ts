@@ -37,7 +37,10 @@ describe('the view writer', () => {
   });
 
   it('writes the quarantine with the org doc, and never retries a batch the store refuses for its data', async () => {
-    const writer = new ViewWriter(catalog, store);
+    const writer = new ViewWriter(catalog, store, log);
+    const lease = await store.tryAcquireWriterLease('projector', 'test');
+    if (!lease) throw new Error('the writer lease is held elsewhere');
+    await writer.activate(lease);
     catalog.apply(recorded('good', 0, '1', 'GatewayRegistered', { gatewayId: 'gw-1' }));
     catalog.apply(recorded('good', 1, '2', 'PoolCreated', { poolId: 'p1', name: 42 }));
     catalog.apply(recorded('buggy', 0, '3', 'GatewayRegistered', { gatewayId: 'gw-1' }));
@@ -53,5 +56,6 @@ describe('the view writer', () => {
     const org = await store.getDoc('orgs', 'good', 'good');
     expect(org?.body['quarantined']).toEqual([expect.objectContaining({ revision: 1, type: 'PoolCreated' })]);
     expect(await store.getDoc('gateways', 'buggy', 'gw-1')).toBeNull();
+    await lease.release();
   });
 });

@@ -1,6 +1,13 @@
 // Over 200 lines: the one suite every read-model adapter must pass, kept whole so no adapter runs only part of it.
 import { randomBytes } from 'node:crypto';
-import type { LivenessRecord, ReadModelStore, ViewCollection, ViewDoc } from '../index.js';
+import {
+  LeaseLostError,
+  type LivenessRecord,
+  type ReadModelStore,
+  type ViewCollection,
+  type ViewDoc,
+  type WriterLease,
+} from '../index.js';
 
 /** A fresh namespace, so suites and test runs never see each other's views. */
 export const randomNamespace = (): string => `rm_test_${randomBytes(5).toString('hex')}`;
@@ -51,6 +58,24 @@ export function describeReadModelContract(
     const opened: ReadModelStore[] = [];
     let store: ReadModelStore;
 
+    const held = new Map<ReadModelStore, Map<string, WriterLease>>();
+
+    /** The batch, fenced with a lease this suite holds on the store for the checkpoint's name. */
+    const write = async (
+      target: ReadModelStore,
+      batch: { docs: readonly ViewDoc[]; checkpoint: { name: string; position: string } },
+    ): Promise<void> => {
+      let byName = held.get(target);
+      if (!byName) held.set(target, (byName = new Map<string, WriterLease>()));
+      let lease = byName.get(batch.checkpoint.name);
+      if (!lease) {
+        lease = (await target.tryAcquireWriterLease(batch.checkpoint.name, 'contract')) ?? undefined;
+        if (!lease) throw new Error(`the writer lease '${batch.checkpoint.name}' is held elsewhere`);
+        byName.set(batch.checkpoint.name, lease);
+      }
+      await target.applyBatch({ ...batch, fence: lease.token });
+    };
+
     const openStore = async (namespace: string): Promise<ReadModelStore> => {
       const opening = await open(namespace);
       opened.push(opening);
@@ -66,6 +91,7 @@ export function describeReadModelContract(
     });
 
     afterAll(async () => {
+      for (const byName of held.values()) for (const lease of byName.values()) await lease.release();
       for (const each of opened) {
         await each.reset();
         await each.close();
@@ -88,7 +114,7 @@ export function describeReadModelContract(
         doc('pools', 'globex', 'p9', 1),
       ];
 
-      await store.applyBatch({ docs, checkpoint: { name: CHECKPOINT, position: '42' } });
+      await write(store, { docs, checkpoint: { name: CHECKPOINT, position: '42' } });
 
       expect(await store.getDoc('pools', 'acme', 'p1')).toEqual(pool);
       expect(await store.getDoc('pools', 'acme', 'missing')).toBeNull();
@@ -101,32 +127,32 @@ export function describeReadModelContract(
     });
 
     it('loads a snapshot with a null position when the checkpoint was never saved', async () => {
-      await store.applyBatch({ docs: [doc('orgs', 'acme', 'acme', 1)], checkpoint: { name: 'other', position: '7' } });
+      await write(store, { docs: [doc('orgs', 'acme', 'acme', 1)], checkpoint: { name: 'other', position: '7' } });
 
       expect(await store.loadSnapshot(CHECKPOINT)).toEqual({ position: null, docs: [doc('orgs', 'acme', 'acme', 1)] });
     });
 
     it('replaces a doc with a newer revision', async () => {
-      await store.applyBatch({
+      await write(store, {
         docs: [doc('pools', 'acme', 'p1', 1, { name: 'old' })],
         checkpoint: { name: CHECKPOINT, position: '1' },
       });
       const newer = { ...doc('pools', 'acme', 'p1', 2, {}), deleted: true };
 
-      await store.applyBatch({ docs: [newer], checkpoint: { name: CHECKPOINT, position: '2' } });
+      await write(store, { docs: [newer], checkpoint: { name: CHECKPOINT, position: '2' } });
 
       expect(await store.getDoc('pools', 'acme', 'p1')).toEqual(newer);
     });
 
     it('never lets an older or equal revision overwrite a stored doc', async () => {
       const stored = doc('pools', 'acme', 'p1', 5, { name: 'current' });
-      await store.applyBatch({ docs: [stored], checkpoint: { name: CHECKPOINT, position: '5' } });
+      await write(store, { docs: [stored], checkpoint: { name: CHECKPOINT, position: '5' } });
 
-      await store.applyBatch({
+      await write(store, {
         docs: [doc('pools', 'acme', 'p1', 3, { name: 'stale' })],
         checkpoint: { name: CHECKPOINT, position: '6' },
       });
-      await store.applyBatch({
+      await write(store, {
         docs: [{ ...doc('pools', 'acme', 'p1', 5, {}), deleted: true }],
         checkpoint: { name: CHECKPOINT, position: '7' },
       });
@@ -138,7 +164,7 @@ export function describeReadModelContract(
     it('keeps the newest revision when one batch holds several versions of a doc', async () => {
       const docs = [doc('pools', 'acme', 'p1', 2), doc('pools', 'acme', 'p1', 9), doc('pools', 'acme', 'p1', 4)];
 
-      await store.applyBatch({ docs, checkpoint: { name: CHECKPOINT, position: '9' } });
+      await write(store, { docs, checkpoint: { name: CHECKPOINT, position: '9' } });
 
       expect(await store.listDocs('pools', 'acme')).toEqual([doc('pools', 'acme', 'p1', 9)]);
     });
@@ -152,10 +178,10 @@ export function describeReadModelContract(
         ],
         checkpoint: { name: CHECKPOINT, position: '3' },
       };
-      await store.applyBatch(batch);
+      await write(store, batch);
       const before = await store.loadSnapshot(CHECKPOINT);
 
-      await store.applyBatch(batch);
+      await write(store, batch);
 
       const after = await store.loadSnapshot(CHECKPOINT);
       expect(after.position).toBe('3');
@@ -172,12 +198,12 @@ export function describeReadModelContract(
         deleted: true,
         body: {},
       };
-      await store.applyBatch({
+      await write(store, {
         docs: [doc('gateways', 'acme', 'g1', 7), doc('gateways', 'acme', 'g2', 7)],
         checkpoint: { name: CHECKPOINT, position: '7' },
       });
 
-      await store.applyBatch({ docs: [tombstone], checkpoint: { name: CHECKPOINT, position: '8' } });
+      await write(store, { docs: [tombstone], checkpoint: { name: CHECKPOINT, position: '8' } });
 
       expect(await store.getDoc('gateways', 'acme', 'g1')).toEqual(tombstone);
       expect((await store.listDocs('gateways', 'acme')).sort(byKey)).toEqual([
@@ -190,17 +216,17 @@ export function describeReadModelContract(
     it('reads a null checkpoint until one is saved, then the latest saved position', async () => {
       expect(await store.readCheckpoint(CHECKPOINT)).toBeNull();
 
-      await store.applyBatch({ docs: [], checkpoint: { name: CHECKPOINT, position: '10' } });
+      await write(store, { docs: [], checkpoint: { name: CHECKPOINT, position: '10' } });
       expect(await store.readCheckpoint(CHECKPOINT)).toBe('10');
 
-      await store.applyBatch({ docs: [], checkpoint: { name: CHECKPOINT, position: '11' } });
+      await write(store, { docs: [], checkpoint: { name: CHECKPOINT, position: '11' } });
       expect(await store.readCheckpoint(CHECKPOINT)).toBe('11');
       expect(await store.readCheckpoint('another')).toBeNull();
     });
 
     it('keeps namespaces isolated from each other', async () => {
       const other = await openStore(randomNamespace());
-      await store.applyBatch({
+      await write(store, {
         docs: [doc('pools', 'acme', 'p1', 1)],
         checkpoint: { name: CHECKPOINT, position: '1' },
       });
@@ -212,7 +238,7 @@ export function describeReadModelContract(
       expect(await other.loadSnapshot(CHECKPOINT)).toEqual({ position: null, docs: [] });
       expect(await other.loadLiveness()).toEqual([]);
 
-      await other.applyBatch({
+      await write(other, {
         docs: [doc('pools', 'acme', 'p1', 1, { name: 'other' })],
         checkpoint: { name: CHECKPOINT, position: '9' },
       });
@@ -227,7 +253,7 @@ export function describeReadModelContract(
 
       const stores = await Promise.all([1, 2, 3, 4].map(() => openStore(namespace)));
 
-      await stores[0]?.applyBatch({
+      await write(stores[0] as ReadModelStore, {
         docs: [doc('pools', 'acme', 'p1', 1)],
         checkpoint: { name: CHECKPOINT, position: '1' },
       });
@@ -292,7 +318,7 @@ export function describeReadModelContract(
     });
 
     it('reset empties the namespace and leaves the store usable', async () => {
-      await store.applyBatch({
+      await write(store, {
         docs: [doc('pools', 'acme', 'p1', 6)],
         checkpoint: { name: CHECKPOINT, position: '6' },
       });
@@ -303,7 +329,7 @@ export function describeReadModelContract(
       expect(await store.loadSnapshot(CHECKPOINT)).toEqual({ position: null, docs: [] });
       expect(await store.readCheckpoint(CHECKPOINT)).toBeNull();
       expect(await store.loadLiveness()).toEqual([]);
-      await store.applyBatch({
+      await write(store, {
         docs: [doc('pools', 'acme', 'p1', 1)],
         checkpoint: { name: CHECKPOINT, position: '1' },
       });
@@ -316,7 +342,7 @@ export function describeReadModelContract(
       let writing = true;
       const writer = (async () => {
         for (let revision = 1; writing && revision < 10_000; revision += 1) {
-          await store.applyBatch({
+          await write(store, {
             docs: docsAt(revision),
             checkpoint: { name: CHECKPOINT, position: String(revision) },
           });
@@ -334,14 +360,136 @@ export function describeReadModelContract(
       }
     });
 
+    describe('the writer lease', () => {
+      /** A lease of its own per test, so the suite's standing leases never get in the way. */
+      const leaseName = () => `lease-${randomBytes(4).toString('hex')}`;
+      const acquire = async (name: string, holder: string): Promise<WriterLease> => {
+        const lease = await store.tryAcquireWriterLease(name, holder);
+        if (!lease) throw new Error(`${holder} could not take ${name}`);
+        return lease;
+      };
+
+      it('is held by one holder at a time, and each new holder gets a larger token', async () => {
+        const name = leaseName();
+        const first = await acquire(name, 'projector-a');
+
+        expect(await store.tryAcquireWriterLease(name, 'projector-b')).toBeNull();
+        await first.release();
+        const second = await acquire(name, 'projector-b');
+
+        expect(second.token).toBeGreaterThan(first.token);
+        expect(await first.ended).toEqual({ reason: 'released' });
+        await second.release();
+      });
+
+      it('writes a batch fenced with the newest token, and refuses one fenced with an older token, writing nothing', async () => {
+        const name = leaseName();
+        const first = await acquire(name, 'projector-a');
+        await store.applyBatch({
+          docs: [doc('pools', 'acme', 'p1', 1, { by: 'a' })],
+          checkpoint: { name, position: '5' },
+          fence: first.token,
+        });
+        await first.release();
+        const second = await acquire(name, 'projector-b');
+        await store.applyBatch({
+          docs: [doc('pools', 'acme', 'p1', 2, { by: 'b' })],
+          checkpoint: { name, position: '9' },
+          fence: second.token,
+        });
+
+        const stale = store.applyBatch({
+          docs: [doc('pools', 'acme', 'p1', 7, { by: 'a, stale' }), doc('pools', 'acme', 'p2', 1)],
+          checkpoint: { name, position: '6' },
+          fence: first.token,
+        });
+
+        await expect(stale).rejects.toBeInstanceOf(LeaseLostError);
+        expect(await store.readCheckpoint(name)).toBe('9');
+        expect(await store.getDoc('pools', 'acme', 'p1')).toEqual(doc('pools', 'acme', 'p1', 2, { by: 'b' }));
+        expect(await store.getDoc('pools', 'acme', 'p2')).toBeNull();
+        await second.release();
+      });
+
+      it('refuses a batch for a checkpoint whose lease was never taken', async () => {
+        const name = leaseName();
+
+        await expect(
+          store.applyBatch({ docs: [], checkpoint: { name, position: '1' }, fence: 1 }),
+        ).rejects.toBeInstanceOf(LeaseLostError);
+        expect(await store.readCheckpoint(name)).toBeNull();
+      });
+
+      it('keeps tokens growing across a reset, so a writer fenced out before it stays out', async () => {
+        const name = leaseName();
+        const before = await acquire(name, 'projector-a');
+        await before.release();
+
+        await store.reset();
+        const after = await acquire(name, 'projector-b');
+
+        expect(after.token).toBeGreaterThan(before.token);
+        await expect(
+          store.applyBatch({ docs: [], checkpoint: { name, position: '1' }, fence: before.token }),
+        ).rejects.toBeInstanceOf(LeaseLostError);
+        await after.release();
+      });
+
+      it('lets exactly one of many concurrent takers have it', async () => {
+        const name = leaseName();
+
+        const taken = await Promise.all(
+          [1, 2, 3, 4, 5, 6].map((i) => store.tryAcquireWriterLease(name, `projector-${i}`)),
+        );
+
+        const holders = taken.filter((lease): lease is WriterLease => lease !== null);
+        expect(holders).toHaveLength(1);
+        await holders[0]?.release();
+      });
+
+      it('never lets a batch of a writer being replaced land after the new holder has read the checkpoint', async () => {
+        const name = leaseName();
+        const first = await acquire(name, 'projector-a');
+        await store.applyBatch({ docs: [], checkpoint: { name, position: '1' }, fence: first.token });
+        // The old writer keeps writing while the lease changes hands.
+        let position = 1;
+        let writing = true;
+        const writer = (async () => {
+          while (writing) {
+            try {
+              await store.applyBatch({
+                docs: [],
+                checkpoint: { name, position: String(++position) },
+                fence: first.token,
+              });
+            } catch (error) {
+              if (error instanceof LeaseLostError) return;
+              throw error;
+            }
+          }
+        })();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await first.release();
+
+        const second = await acquire(name, 'projector-b');
+        const seenByTheNewHolder = await store.readCheckpoint(name);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        writing = false;
+        await writer;
+
+        expect(await store.readCheckpoint(name)).toBe(seenByTheNewHolder);
+        await second.release();
+      });
+    });
+
     it('applies a batch of 20,000 docs, then a newer version of all of them', async () => {
       const docsAt = (revision: number): ViewDoc[] =>
         Array.from({ length: 20_000 }, (_, i) =>
           doc(i % 2 === 0 ? 'gateways' : 'pools', `org${i % 50}`, `e${i}`, revision, { n: i, revision }),
         );
 
-      await store.applyBatch({ docs: docsAt(1), checkpoint: { name: CHECKPOINT, position: '20000' } });
-      await store.applyBatch({ docs: docsAt(2), checkpoint: { name: CHECKPOINT, position: '40000' } });
+      await write(store, { docs: docsAt(1), checkpoint: { name: CHECKPOINT, position: '20000' } });
+      await write(store, { docs: docsAt(2), checkpoint: { name: CHECKPOINT, position: '40000' } });
 
       const snapshot = await store.loadSnapshot(CHECKPOINT);
       expect(snapshot.position).toBe('40000');
