@@ -19,6 +19,10 @@ export interface Settings {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** A follower further behind the log than this is not ready. */
   readyMaxLagMs: number;
+  /** heartbeat-ingest: heartbeats one instance processes per second at most; 0: as many as it can. */
+  ingestMaxRate: number;
+  /** heartbeat-ingest: heartbeats waiting to be processed at most (one per gateway); beyond it, new ones are shed. */
+  ingestMaxQueued: number;
 }
 
 export const DEFAULT_COMMAND_CACHE_ORGS = 1000;
@@ -42,6 +46,18 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: num
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new SettingsError(`${name} '${text}' must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+const DEFAULT_INGEST_MAX_QUEUED = 100_000;
+
+function count(env: NodeJS.ProcessEnv, name: string, min: number, fallback: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new SettingsError(`${name} '${text}' must be a whole number from ${min}`);
   }
   return value;
 }
@@ -95,5 +111,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     entitlements,
     commandCacheOrgs,
     ...observabilitySettings(env),
+    ingestMaxRate: count(env, 'INGEST_MAX_RATE', 0, 0),
+    ingestMaxQueued: count(env, 'INGEST_MAX_QUEUED', 1, DEFAULT_INGEST_MAX_QUEUED),
   };
 }

@@ -188,6 +188,41 @@ class FullyCheckedPoolRef extends PoolRefDto {
   static override fastParse = (): undefined => undefined;
 }
 
+/** HeartbeatDto without its hot path. */
+class FullyCheckedHeartbeat extends HeartbeatDto {
+  static override fastParse = (): undefined => undefined;
+}
+
+/** Heartbeat bodies near the edges of every rule, now and then with a hostile key beside them. */
+const heartbeatBody = fc
+  .tuple(
+    fc.record(
+      {
+        check: fc.oneof(
+          { arbitrary: fc.constantFrom('passed', 'failed'), weight: 6 },
+          fc.constantFrom('PASSED', '', null),
+          anyJsonValue,
+        ),
+        detail: fc.oneof(
+          { arbitrary: fc.string({ maxLength: 40 }), weight: 3 },
+          fc.constantFrom('x'.repeat(1024), 'x'.repeat(1025), '🏔'.repeat(600), 'nul \u0000', '\ud800'),
+          anyJsonValue,
+        ),
+        sentAt: fc.oneof(
+          { arbitrary: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), weight: 3 },
+          fc.constantFrom('2025-11-25', '2025-11-25T16:21:07Z', '2025-13-40T99:00:00Z', 'yesterday', ''),
+          anyJsonValue,
+        ),
+      },
+      { requiredKeys: ['check'] },
+    ),
+    fc.option(fc.tuple(anyKey, anyJsonValue), { freq: 4 }),
+  )
+  .map(([fields, extra]) => {
+    const entries: [string, unknown][] = [...Object.entries(fields), ...(extra ? [extra] : [])];
+    return json(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`);
+  });
+
 describe('parsing, for any body', () => {
   it('either refuses it with VALIDATION_FAILED or returns a DTO of declared, own, strictly typed fields', () => {
     fc.assert(
@@ -221,5 +256,29 @@ describe('parsing, for any body', () => {
       }),
       { seed: 8, numRuns: 2000 },
     );
+  });
+
+  it('gives the heartbeat hot path and full validation the same answer, and takes the common bodies fast', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(heartbeatBody, (body) => {
+        const fast = HeartbeatDto.fastParse(body);
+        let full: HeartbeatDto | undefined;
+        try {
+          full = parseRequest(FullyCheckedHeartbeat, body);
+        } catch {
+          full = undefined;
+        }
+        if (fast !== undefined) {
+          taken += 1;
+          expect({ ...full }).toEqual({ ...fast });
+        }
+        if (full === undefined) expect(fast).toBeUndefined();
+      }),
+      { seed: 8, numRuns: 3000 },
+    );
+    expect(taken).toBeGreaterThan(100);
+    for (const body of [{ check: 'passed' }, { check: 'failed', detail: 'tls', sentAt: '2025-11-25T16:21:07Z' }])
+      expect(HeartbeatDto.fastParse(body)).toEqual(Object.assign(new HeartbeatDto(), body));
   });
 });

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CustomStrategy } from '@nestjs/microservices';
-import { NatsServiceServer } from './nats-service.server.js';
+import { NatsServiceServer, type RawEndpoint } from './nats-service.server.js';
 import { PlainJsonDeserializer } from './plain-json.deserializer.js';
 import { PlainJsonSerializer } from './plain-json.serializer.js';
 import { WireExceptionFilter } from './wire-exception.filter.js';
@@ -45,7 +45,8 @@ export function packageVersion(): string {
  * answer: the probes take the registration as readiness.
  * `queue` puts every handler in one queue group so instances share the load. With `observability`, Nest logs through
  * its logger, each endpoint's requests are counted in its metrics, the endpoints' NATS connection is part of its
- * readiness, and `$SRV` metadata names the metrics port.
+ * readiness, and `$SRV` metadata names the metrics port. `rawEndpoints` are served without Nest (see RawEndpoint),
+ * on the same connection and in the same service.
  */
 export async function startMicroservice(
   module: object,
@@ -55,6 +56,7 @@ export async function startMicroservice(
     queue?: string;
     settings?: Settings;
     observability?: Observability;
+    rawEndpoints?: readonly RawEndpoint[];
   },
 ): Promise<{ close(): Promise<void> }> {
   const settings = options.settings ?? loadSettings();
@@ -81,6 +83,7 @@ export async function startMicroservice(
       },
     },
     requests && ((subject) => requests.endpoint(subject)),
+    options.rawEndpoints,
   );
   const strategy: CustomStrategy = { strategy: server };
   const logger = observability?.logger ?? ['fatal', 'error', 'warn', 'log'];

@@ -1,6 +1,6 @@
 import { API } from '@gwpool/contracts';
 import { type Service, type ServiceMsg, Svcm } from '@nats-io/services';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import type { NatsOptions } from '@nestjs/microservices';
 import { CachedRouteServerNats } from './cached-route.server.js';
 import { attachMeter, EndpointMeter, MeteredMsg, type OutcomeRecorder } from './endpoint-meter.js';
@@ -14,6 +14,18 @@ export interface ServiceIdentity {
   description?: string;
   /** String values only, as the protocol says; `pid` lets a launcher wait for the very process it started. */
   metadata?: Record<string, string>;
+}
+
+/**
+ * An endpoint served without Nest: its handler gets each message as it is read off the connection, synchronously,
+ * with no deserializer, pipes or reply stream. For subjects whose rate Nest's per-message pipeline cannot afford
+ * (heartbeats); the handler must be cheap and must never throw. It is counted in `$SRV.STATS` like the others.
+ */
+export interface RawEndpoint {
+  subject: string;
+  /** The service's queue group unless given. */
+  queue?: string;
+  handler(msg: Msg): void;
 }
 
 /** `gwpool.v1.*.query.route.pick` → `query-route-pick`: the subject's fixed tokens after the API prefix. */
@@ -44,6 +56,7 @@ export class NatsServiceServer extends CachedRouteServerNats {
     private readonly identity: ServiceIdentity,
     /** Records each endpoint's outcomes elsewhere too (Prometheus); given the endpoint's subject pattern. */
     private readonly outcomes?: (subject: string) => OutcomeRecorder,
+    private readonly rawEndpoints: readonly RawEndpoint[] = [],
   ) {
     super(options);
     this.queue = options.queue ?? '';
@@ -70,16 +83,37 @@ export class NatsServiceServer extends CachedRouteServerNats {
   private async register(nc: NatsConnection): Promise<void> {
     const service = await new Svcm(nc).add({ ...this.identity, queue: this.queue });
     const names = new Set<string>();
-    for (const [subject, handler] of this.messageHandlers) {
-      const queue = (handler.extras?.['queue'] as string | undefined) ?? this.queue;
+    const nameOf = (subject: string) => {
       let name = endpointName(subject);
       for (let n = 2; names.has(name); n += 1) name = `${endpointName(subject)}-${n}`;
       names.add(name);
-      const meter = new EndpointMeter(name, subject, queue, this.outcomes?.(subject));
-      service.addEndpoint(name, {
+      return name;
+    };
+    for (const [subject, handler] of this.messageHandlers) {
+      const queue = (handler.extras?.['queue'] as string | undefined) ?? this.queue;
+      const meter = new EndpointMeter(nameOf(subject), subject, queue, this.outcomes?.(subject));
+      service.addEndpoint(meter.name, {
         subject,
         queue,
         handler: (error, msg) => this.serve(subject, meter, error, msg),
+      });
+      attachMeter(service, meter);
+    }
+    for (const raw of this.rawEndpoints) {
+      const queue = raw.queue ?? this.queue;
+      const meter = new EndpointMeter(nameOf(raw.subject), raw.subject, queue);
+      service.addEndpoint(meter.name, {
+        subject: raw.subject,
+        queue,
+        handler: (error, msg) => {
+          if (error) {
+            this.logger.error(`endpoint ${raw.subject}: ${error.message}`);
+            return;
+          }
+          const startedAt = performance.now();
+          raw.handler(msg);
+          meter.record(startedAt);
+        },
       });
       attachMeter(service, meter);
     }

@@ -1,11 +1,8 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/**
- * Why a heartbeat was dropped. `overload` is reserved for load shedding (issue 14): add it here and count it where
- * heartbeat-ingest sheds, and the series, the dashboard and docs/api.md already expect it.
- */
-export type HeartbeatDropReason = 'unregistered' | 'invalid';
-const DROP_REASONS: readonly HeartbeatDropReason[] = ['unregistered', 'invalid'];
+/** Why a heartbeat was dropped; `shed` is load shedding (over capacity, or superseded while waiting). */
+export type HeartbeatDropReason = 'unregistered' | 'invalid' | 'shed';
+const DROP_REASONS: readonly HeartbeatDropReason[] = ['unregistered', 'invalid', 'shed'];
 
 /** heartbeat-ingest: heartbeats accepted, dropped by reason, and batched into liveness facts. */
 export class HeartbeatMetrics {
@@ -22,7 +19,7 @@ export class HeartbeatMetrics {
     });
     this.droppedCounter = new Counter({
       name: 'gwpool_heartbeats_dropped_total',
-      help: 'Heartbeats dropped, by reason: unregistered (gateway unknown in that org) or invalid (body or subject).',
+      help: 'Heartbeats dropped, by reason: unregistered (gateway unknown in that org), invalid (body or subject) or shed (over capacity).',
       labelNames: ['reason'],
       registers: [registry],
     });

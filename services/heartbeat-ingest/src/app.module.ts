@@ -1,28 +1,25 @@
-import type { Settings } from '@gwpool/config';
-import { GatewayRegistry } from '@gwpool/log-followers';
-import { type Closable, SETTINGS, ShutdownCloser } from '@gwpool/nats';
-import type { HeartbeatMetrics } from '@gwpool/observability';
+import { type Closable, ShutdownCloser } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { HEARTBEAT_METRICS, HeartbeatController } from './heartbeat.controller.js';
+import { HeartbeatController } from './heartbeat.controller.js';
+import { HeartbeatIntake } from './heartbeat-intake.js';
 import { LivenessRecorder } from './liveness-recorder.js';
+import { LivenessWriter } from './liveness-writer.js';
 
 @Module({})
 export class HeartbeatIngestModule {
   static register(deps: {
-    settings: Settings;
-    gateways: GatewayRegistry;
+    intake: HeartbeatIntake;
     recorder: LivenessRecorder;
-    metrics?: HeartbeatMetrics;
+    writer: LivenessWriter;
     closables: Closable[];
   }): DynamicModule {
     return {
       module: HeartbeatIngestModule,
       controllers: [HeartbeatController],
       providers: [
-        { provide: SETTINGS, useValue: deps.settings },
-        { provide: GatewayRegistry, useValue: deps.gateways },
+        { provide: HeartbeatIntake, useValue: deps.intake },
         { provide: LivenessRecorder, useValue: deps.recorder },
-        { provide: HEARTBEAT_METRICS, useValue: deps.metrics ?? null },
+        { provide: LivenessWriter, useValue: deps.writer },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
       ],
     };

@@ -1,0 +1,244 @@
+// Over 200 lines: intake, coalescing, the processing budget and the drop account are one mechanism; split, the rule
+// that every heartbeat received is counted exactly once would be spread over several files.
+import type { HeartbeatMetrics } from '@gwpool/observability';
+import {
+  HeartbeatDto,
+  MAX_BODY_BYTES,
+  OversizedBody,
+  parseHeartbeatSubject,
+  parseRequest,
+  RequestValidationError,
+} from '@gwpool/contracts';
+import { clip, plainJsonBody, WIRE_LIMITS } from '@gwpool/nats';
+import { Logger } from '@nestjs/common';
+import type { LivenessRecord } from '@gwpool/read-model';
+
+const LOG_EVERY_MS = 10_000;
+/** How long one turn of processing may hold the event loop before the connection is read again. */
+const TURN_MS = 5;
+const CLOCK_EVERY = 64;
+
+/** The bodies nearly every gateway sends, recognised without parsing. */
+const CANONICAL = {
+  passed: new TextEncoder().encode('{"check":"passed"}'),
+  failed: new TextEncoder().encode('{"check":"failed"}'),
+} as const;
+
+const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+export type DropReason = 'unregistered' | 'invalid' | 'shed';
+
+export interface HeartbeatCounts {
+  /** Every heartbeat read off the connection; = accepted + unregistered + invalid + shed + queued. */
+  received: number;
+  accepted: number;
+  unregistered: number;
+  invalid: number;
+  /** Dropped on purpose because they could not be processed in time (see HeartbeatIntake). */
+  shed: number;
+}
+
+/** A heartbeat read but not yet processed: its time of arrival, and its body (copied: the read buffer is reused). */
+interface Waiting {
+  subject: string;
+  receivedAt: number;
+  body: 'passed' | 'failed' | Uint8Array | OversizedBody;
+  reply?: string;
+}
+
+export interface IntakeOptions {
+  /** Heartbeats waiting at most; beyond it, new gateways' heartbeats are shed until there is room. */
+  maxQueued: number;
+  /** Heartbeats processed per second at most (0: as many as the CPU allows). */
+  maxRate: number;
+}
+
+export interface IntakePorts {
+  /** Whether the gateway is registered in the org. */
+  isRegistered(org: string, gatewayId: string): boolean;
+  /** Keeps an accepted heartbeat under `key` (its subject, naming the gateway); false when the record is refused. */
+  record(record: LivenessRecord, key: string): boolean;
+  /** Sends a reply to a heartbeat sent as a request. */
+  reply(subject: string, body: object): void;
+  /** Counts outcomes in Prometheus too, when metrics are on. */
+  metrics?: Pick<HeartbeatMetrics, 'accepted' | 'dropped'> | undefined;
+}
+
+/**
+ * The heartbeat path, kept cheap because it runs at tens of thousands of messages a second. Reading a message off
+ * the connection only notes when it arrived and puts it in a queue keyed by its subject (one gateway), so a newer
+ * heartbeat of a gateway replaces one still waiting; the replaced one is shed. Processing (validation, registration,
+ * recording) runs in turns of at most 5 ms, each followed by a chance for the connection to be read, and optionally
+ * at most `maxRate` a second. So when heartbeat-ingest cannot keep up it never leaves NATS to buffer for it (NATS
+ * would cut it off as a slow consumer): it sheds, counting every heartbeat it drops, and what it keeps of each
+ * gateway is the newest, so health stays right. The queue holds at most one entry per gateway, and at most
+ * `maxQueued`: memory stays bounded.
+ */
+export class HeartbeatIntake {
+  readonly counts: HeartbeatCounts = { received: 0, accepted: 0, unregistered: 0, invalid: 0, shed: 0 };
+  private readonly queue = new Map<string, Waiting>();
+  private scheduled = false;
+  private stopped = false;
+  private readonly logger = new Logger(HeartbeatIntake.name);
+  private lastDropLog = 0;
+  private lastShedLog = 0;
+  private shedLogged = 0;
+  /** Processing allowance under maxRate, in heartbeats, refilled with time. */
+  private allowance = 0;
+  private allowanceAt = 0;
+
+  constructor(
+    private readonly ports: IntakePorts,
+    private readonly options: IntakeOptions,
+  ) {}
+
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  /** For each heartbeat as it is read off the connection: O(1), never throws. */
+  offer(subject: string, data: Uint8Array, reply?: string): void {
+    this.counts.received += 1;
+    const receivedAt = Date.now();
+    if (this.stopped) {
+      this.counts.shed += 1;
+      this.ports.metrics?.dropped('shed');
+      return;
+    }
+    let body: Waiting['body'];
+    if (equalBytes(data, CANONICAL.passed)) body = 'passed';
+    else if (equalBytes(data, CANONICAL.failed)) body = 'failed';
+    else body = data.length > MAX_BODY_BYTES ? new OversizedBody(data.length) : data.slice();
+    const waiting: Waiting = reply ? { subject, receivedAt, body, reply } : { subject, receivedAt, body };
+    const older = this.queue.get(subject);
+    if (older !== undefined) {
+      // Keeps its place in the queue, so a gateway that beats fast is not served ahead of the others.
+      this.queue.set(subject, waiting);
+      this.drop(older, 'shed', `superseded by a newer heartbeat of the same gateway before it could be processed`);
+    } else if (this.queue.size >= this.options.maxQueued) {
+      this.drop(waiting, 'shed', `heartbeat-ingest is over capacity (${this.queue.size} heartbeats waiting)`);
+      return;
+    } else this.queue.set(subject, waiting);
+    this.schedule();
+  }
+
+  /** Processes what is waiting, then stops taking more (what arrives after is shed). */
+  stop(): void {
+    this.stopped = true;
+    while (this.queue.size > 0) this.turn(Number.POSITIVE_INFINITY);
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.turn(TURN_MS);
+      if (this.queue.size > 0) this.schedule();
+    });
+  }
+
+  /** Processes in arrival order for at most `budgetMs`, and within the rate allowance. */
+  private turn(budgetMs: number): void {
+    const started = performance.now();
+    let allowed = this.allowed();
+    let n = 0;
+    for (const [subject, waiting] of this.queue) {
+      if (allowed <= 0) break;
+      this.queue.delete(subject);
+      this.process(waiting);
+      allowed -= 1;
+      n += 1;
+      if (n % CLOCK_EVERY === 0 && performance.now() - started >= budgetMs) break;
+    }
+    if (this.options.maxRate > 0) this.allowance -= n;
+    // Under a rate cap, a queue that had no allowance left waits for the next refill, not the next tick.
+    if (allowed <= 0 && this.queue.size > 0 && !this.stopped) {
+      this.scheduled = true;
+      setTimeout(() => {
+        this.scheduled = false;
+        this.schedule();
+      }, 10);
+    }
+  }
+
+  private allowed(): number {
+    if (this.options.maxRate <= 0 || this.stopped) return Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    const rate = this.options.maxRate;
+    // Refilled with elapsed time, holding at most a tenth of a second's worth.
+    this.allowance = Math.min(rate / 10, this.allowance + ((now - this.allowanceAt) / 1000) * rate);
+    this.allowanceAt = now;
+    return Math.floor(this.allowance);
+  }
+
+  private process(waiting: Waiting): void {
+    const target = parseHeartbeatSubject(waiting.subject);
+    if (!target)
+      return this.drop(waiting, 'invalid', `subject '${waiting.subject}' does not name a valid org and gateway`);
+    let check: 'passed' | 'failed';
+    let detail: string | undefined;
+    if (typeof waiting.body === 'string') check = waiting.body;
+    else {
+      try {
+        const body = waiting.body instanceof OversizedBody ? waiting.body : plainJsonBody(waiting.body);
+        const dto = parseRequest(HeartbeatDto, body);
+        check = dto.check;
+        detail = dto.detail;
+      } catch (error) {
+        // Only the validation message goes back; anything else is a bug, logged here and never shown.
+        if (!(error instanceof RequestValidationError))
+          this.logger.error(`could not read a heartbeat: ${String(error)}`);
+        const why = error instanceof RequestValidationError ? error.message : 'the heartbeat could not be read';
+        return this.drop(waiting, 'invalid', `heartbeat of '${target.gatewayId}' in org '${target.org}': ${why}`);
+      }
+    }
+    if (!this.ports.isRegistered(target.org, target.gatewayId)) {
+      const why = `gateway '${target.gatewayId}' is not registered in org '${target.org}'`;
+      return this.drop(waiting, 'unregistered', why);
+    }
+    const record: LivenessRecord = { org: target.org, gatewayId: target.gatewayId, at: waiting.receivedAt, check };
+    if (detail) record.detail = detail;
+    const kept = this.ports.record(record, waiting.subject);
+    if (!kept) {
+      const why = `heartbeat of '${target.gatewayId}' in org '${target.org}' is not valid`;
+      return this.drop(waiting, 'invalid', why);
+    }
+    this.counts.accepted += 1;
+    this.ports.metrics?.accepted();
+    if (waiting.reply) this.ports.reply(waiting.reply, { accepted: true });
+  }
+
+  /** Never throws: a heartbeat has no caller to take an error, unless it was sent as a request. */
+  private drop(waiting: Waiting, reason: DropReason, text: string): void {
+    const message = clip(text, WIRE_LIMITS.messageChars);
+    this.counts[reason] += 1;
+    this.ports.metrics?.dropped(reason);
+    if (waiting.reply) this.ports.reply(waiting.reply, { accepted: false, reason, message });
+    const now = Date.now();
+    if (reason === 'shed') return this.logShed(now);
+    if (now - this.lastDropLog < LOG_EVERY_MS) return;
+    this.lastDropLog = now;
+    const { unregistered, invalid } = this.counts;
+    this.logger.warn(
+      `dropped heartbeat (${reason}): ${message} [dropped so far: ${unregistered} unregistered, ${invalid} invalid]`,
+    );
+  }
+
+  /** One warning when shedding starts, then at most one summary per 10 s while it goes on. */
+  private logShed(now: number): void {
+    if (now - this.lastShedLog < LOG_EVERY_MS) return;
+    const since = this.counts.shed - this.shedLogged;
+    this.logger.warn(
+      this.lastShedLog === 0 || now - this.lastShedLog > 2 * LOG_EVERY_MS
+        ? `shedding heartbeats: more arrive than can be processed; the newest of each gateway is kept (${this.queue.size} waiting)`
+        : `shed ${since} heartbeats in the last ${Math.round((now - this.lastShedLog) / 1000)} s, the newest of each gateway kept (${this.queue.size} waiting, ${this.counts.shed} shed in all)`,
+    );
+    this.lastShedLog = now;
+    this.shedLogged = this.counts.shed;
+  }
+}
