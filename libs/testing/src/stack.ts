@@ -1,5 +1,13 @@
-import { type NatsServer, type ServiceName, ServiceProcess, startNatsServer, waitForService } from '@gwpool/launcher';
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  type NatsServer,
+  type PostgresServer,
+  type ServiceName,
+  ServiceProcess,
+  startNatsServer,
+  startPostgres,
+  waitForService,
+} from '@gwpool/launcher';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, requireEnv } from './databases.js';
@@ -14,6 +22,10 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** A PostgreSQL server of the suite's own instead of the shared one (a suite that holds transactions open). */
   postgresUrl?: string;
+  /** How many instances of every service (pool-command: at least this many); 1 unless given. */
+  replicas?: number;
+  /** A PostgreSQL of the stack's own instead of a database on the shared test server, so a test may restart it. */
+  ownPostgres?: boolean;
 }
 
 export interface StackEnv extends Record<string, string> {
@@ -28,7 +40,7 @@ export interface StackEnv extends Record<string, string> {
 
 /**
  * The four services as separate processes, with a nats-server of their own (so one suite's services never answer
- * another's requests) and a fresh database on the shared test PostgreSQL.
+ * another's requests) and a fresh database on the shared test PostgreSQL, or on a PostgreSQL of their own.
  */
 export class TestStack {
   readonly processes: ServiceProcess[] = [];
@@ -39,19 +51,26 @@ export class TestStack {
     readonly client: PlainClient,
     readonly nats: NatsServer,
     private readonly dir: string,
+    /** The stack's own PostgreSQL, when asked for. */
+    public postgres?: PostgresServer,
   ) {}
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
     const dir = mkdtempSync(join(process.env['GWPOOL_TEST_TMPDIR'] ?? tmpdir(), 'gwpool-stack-'));
-    const nats = await startNatsServer({ dataDir: dir }).catch((error: unknown) => {
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    });
+    // As root, PostgreSQL runs as the postgres user, which must be able to enter the (0700) temp dir.
+    chmodSync(dir, 0o711);
+    const [nats, postgres] = await Promise.allSettled([
+      startNatsServer({ dataDir: join(dir, 'nats') }),
+      options.ownPostgres ? startPostgres({ dataDir: join(dir, 'postgres') }) : undefined,
+    ]);
     let stack: TestStack | undefined;
     try {
-      const databaseUrl = await createDatabase(options.postgresUrl ?? requireEnv('TEST_POSTGRES_URL'));
+      if (nats.status === 'rejected') throw nats.reason;
+      if (postgres.status === 'rejected') throw postgres.reason;
+      const databaseUrl =
+        postgres.value?.url ?? (await createDatabase(options.postgresUrl ?? requireEnv('TEST_POSTGRES_URL')));
       const env: StackEnv = {
-        NATS_URL: nats.url,
+        NATS_URL: nats.value.url,
         EVENT_STORE_URL: databaseUrl,
         READ_MODEL_URL: databaseUrl,
         HEARTBEAT_TTL: options.heartbeatTtl ?? '1h',
@@ -61,18 +80,23 @@ export class TestStack {
         METRICS_HOST: '127.0.0.1',
         ...options.env,
       };
-      const started = new TestStack(env, await PlainClient.connect(nats.url), nats, dir);
+      const started = new TestStack(env, await PlainClient.connect(nats.value.url), nats.value, dir, postgres.value);
       stack = started;
+      const replicas = options.replicas ?? 1;
       // Views and the log schema are created by the first process; start one before the rest to avoid a cold race.
       await started.waitReady(started.add('projector'));
-      for (let i = 0; i < (options.poolCommandInstances ?? 1); i += 1) started.add('pool-command');
-      started.add('heartbeat-ingest');
-      started.add('routing-query');
+      for (let i = 1; i < replicas; i += 1) started.add('projector');
+      for (let i = 0; i < Math.max(replicas, options.poolCommandInstances ?? 1); i += 1) started.add('pool-command');
+      for (let i = 0; i < replicas; i += 1) started.add('heartbeat-ingest');
+      for (let i = 0; i < replicas; i += 1) started.add('routing-query');
       await Promise.all(started.processes.map((p) => started.waitReady(p)));
     } catch (error) {
       if (stack) await stack.stop();
       else {
-        await nats.stop();
+        await Promise.allSettled([
+          nats.status === 'fulfilled' && nats.value.stop(),
+          postgres.status === 'fulfilled' && postgres.value?.stop(),
+        ]);
         rmSync(dir, { recursive: true, force: true });
       }
       throw error;
@@ -94,6 +118,11 @@ export class TestStack {
     return found;
   }
 
+  /** Every instance of a service, running or not. */
+  instances(name: ServiceName): ServiceProcess[] {
+    return this.processes.filter((p) => p.name === name);
+  }
+
   /** Until that very process answers `$SRV.PING.{name}`. */
   async waitReady(service: ServiceProcess, timeoutMs = 30_000): Promise<void> {
     const identity = await waitForService(this.client.nc, service, { timeoutMs });
@@ -113,6 +142,17 @@ export class TestStack {
     await this.waitReady(service.start());
   }
 
+  /** Stops the stack's own PostgreSQL (fast shutdown), and returns a function that starts it again on its port. */
+  async stopPostgres(): Promise<() => Promise<void>> {
+    const postgres = this.postgres;
+    if (!postgres) throw new Error('the stack has no PostgreSQL of its own: start it with ownPostgres');
+    await postgres.stop();
+    const port = Number(new URL(postgres.url).port);
+    return async () => {
+      this.postgres = await startPostgres({ dataDir: join(this.dir, 'postgres'), port });
+    };
+  }
+
   logs(): string {
     return this.processes.map((p) => `--- ${p.name} (pid ${p.pid}) ---\n${p.logs()}`).join('\n');
   }
@@ -121,6 +161,7 @@ export class TestStack {
     await Promise.all(this.processes.map((p) => p.stop('SIGTERM')));
     await this.client.close();
     await this.nats.stop();
+    await this.postgres?.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

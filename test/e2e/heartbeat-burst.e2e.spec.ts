@@ -1,0 +1,88 @@
+import { jest } from '@jest/globals';
+import { eventually, TestStack } from '@gwpool/testing';
+import { cmd, heartbeat, query } from './fleet.js';
+
+jest.setTimeout(120_000);
+
+interface Stats {
+  received: number;
+  accepted: number;
+  unregistered: number;
+  invalid: number;
+  shed: number;
+  queued: number;
+}
+
+interface Connz {
+  connections?: { cid: number; name?: string }[];
+}
+
+const GATEWAYS = Array.from({ length: 300 }, (_, i) => `gw-${i}`);
+// A cap far below the burst, so that this machine, however busy, cannot keep up and must shed.
+const MAX_RATE = 2000;
+
+describe('a heartbeat burst far beyond what heartbeat-ingest may process', () => {
+  const org = 'burst';
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ heartbeatTtl: '20s', env: { INGEST_MAX_RATE: String(MAX_RATE) } });
+    for (const gatewayId of GATEWAYS) await stack.client.ok(cmd(org, 'gateway.register'), { gatewayId });
+  });
+  afterAll(() => stack?.stop());
+
+  const stats = () => stack.client.ok<Stats>('gwpool.v1.admin.heartbeat-ingest.stats', {});
+  const monitor = async <T>(path: string): Promise<T> =>
+    (await (await fetch(`${stack.nats.monitorUrl}${path}`)).json()) as T;
+  const ingestConnection = async () =>
+    (await monitor<Connz>('/connz?limit=1024')).connections?.find((c) => c.name === 'heartbeat-ingest')?.cid;
+
+  it('sheds and counts what it cannot process, stays connected, and keeps every gateway healthy', async () => {
+    // Every gateway known to heartbeat-ingest and healthy before the burst.
+    await eventually(
+      async () => {
+        for (const gatewayId of GATEWAYS) stack.client.publish(heartbeat(org, gatewayId), { check: 'passed' });
+        return stack.client.ok<{ gateways: { healthy: boolean }[] }>(query(org, 'gateway.list'), {});
+      },
+      (r) => r.gateways.length === GATEWAYS.length && r.gateways.every((g) => g.healthy),
+      { timeoutMs: 30_000, intervalMs: 500, label: 'every gateway healthy' },
+    );
+    const cid = await ingestConnection();
+    const before = await stats();
+    const slowBefore = (await monitor<{ slow_consumers: number }>('/varz')).slow_consumers;
+
+    // About 20,000 heartbeats a second for 3 s, ten times the cap, each gateway beating many times a second.
+    let sent = 0;
+    const started = Date.now();
+    while (Date.now() - started < 3000) {
+      const due = Math.floor(((Date.now() - started) / 1000) * 20_000);
+      for (; sent < due; sent += 1)
+        stack.client.publish(heartbeat(org, GATEWAYS[sent % GATEWAYS.length] as string), { check: 'passed' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await stack.client.flush();
+
+    const after = await eventually(
+      () => stats(),
+      (s) => s.received - before.received >= sent && s.queued === 0,
+      { timeoutMs: 30_000, label: 'every heartbeat of the burst received and dealt with' },
+    );
+    const delta = (key: keyof Stats) => after[key] - before[key];
+    expect(delta('shed')).toBeGreaterThan(0);
+    // Every heartbeat received is accounted for exactly once: processed, dropped as invalid or unregistered, or shed.
+    expect(delta('accepted') + delta('shed') + delta('invalid') + delta('unregistered')).toBe(
+      delta('received') + before.queued,
+    );
+    expect(delta('accepted')).toBeLessThan(sent);
+    expect(delta('invalid') + delta('unregistered')).toBe(0);
+    expect(await ingestConnection()).toBe(cid);
+    expect((await monitor<{ slow_consumers: number }>('/varz')).slow_consumers).toBe(slowBefore);
+    // What was kept of each gateway is its newest heartbeat: all of them are still healthy and routable.
+    const list = await stack.client.ok<{
+      gateways: { gatewayId: string; healthy: boolean; lastHeartbeatAt: string }[];
+    }>(query(org, 'gateway.list'), {});
+    expect(list.gateways.filter((g) => !g.healthy)).toEqual([]);
+    for (const gateway of list.gateways) expect(Date.parse(gateway.lastHeartbeatAt)).toBeGreaterThanOrEqual(started);
+    expect(stack.service('heartbeat-ingest').logs()).toMatch(/shedding heartbeats/);
+  });
+});
