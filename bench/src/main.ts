@@ -3,7 +3,7 @@
 // --readme (also update README.md after a --quick or --only run; a full run always does).
 import { loadavg } from 'node:os';
 import pg from 'pg';
-import type { LoadClient } from './lib/child.js';
+import type { LoadClient } from '@gwpool/load-clients';
 import {
   type BenchContext,
   type BenchOptions,

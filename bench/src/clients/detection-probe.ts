@@ -3,7 +3,7 @@
 // Each probe gateway otherwise beats every beatEveryMs; trials repeat until durationMs has passed.
 import { connect } from '@nats-io/transport-node';
 import { performance } from 'node:perf_hooks';
-import { serve } from './ipc.js';
+import { serve } from '@gwpool/load-clients';
 import type { DetectionProbeConfig, DetectionProbeResult, ProbePool } from './protocol.js';
 
 const encoder = new TextEncoder();

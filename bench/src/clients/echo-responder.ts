@@ -1,6 +1,6 @@
 // The yardstick: a raw NATS responder with nothing but @nats-io/transport-node, echoing each request's payload.
 import { connect } from '@nats-io/transport-node';
-import { serve } from './ipc.js';
+import { serve } from '@gwpool/load-clients';
 import type { EchoConfig } from './protocol.js';
 
 serve(async (config: EchoConfig, io) => {

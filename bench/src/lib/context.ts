@@ -1,6 +1,6 @@
 // What every scenario gets: the options and sizes of this run, the servers and services, and where figures go.
 import type pg from 'pg';
-import type { LoadClient } from './child.js';
+import type { LoadClient } from '@gwpool/load-clients';
 import type { Fleet, FleetSizes } from './fleet.js';
 import type { SeriesSummary } from './load.js';
 import type { Servers, Stack } from './stack.js';

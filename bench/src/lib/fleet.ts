@@ -4,7 +4,8 @@ import { type OrgEvent, orgStreamId } from '@gwpool/domain';
 import type { EventMetadata, ExpectedRevision, NewEvent } from '@gwpool/event-log';
 import { openEventLog } from '@gwpool/storage';
 import { randomUUID } from 'node:crypto';
-import type { CommandOrg, ProbePool } from '../clients/protocol.js';
+import type { CommandOrg } from '@gwpool/load-clients';
+import type { ProbePool } from '../clients/protocol.js';
 
 const APPEND_BATCH = 1000;
 const PARALLEL_ORGS = 6;

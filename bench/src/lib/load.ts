@@ -1,15 +1,20 @@
 // Drives a request/reply load from a child process and turns its samples into figures.
 import { fileURLToPath } from 'node:url';
-import type { RequestItem, RequestLoadConfig, RequestLoadResult } from '../clients/protocol.js';
-import { type LoadClient, startClient } from './child.js';
+import {
+  type LoadClient,
+  REQUEST_LOAD,
+  type RequestItem,
+  type RequestLoadConfig,
+  type RequestLoadResult,
+  startClient,
+} from '@gwpool/load-clients';
 import type { BenchContext } from './context.js';
 import { median, summarize } from './stats.js';
 
 // The clients run from the build, next to this file's own build.
 const client = (name: string) => fileURLToPath(new URL(`../clients/${name}.js`, import.meta.url));
-const REQUEST_LOAD = client('request-load');
 export const ECHO_RESPONDER = client('echo-responder');
-export const HEARTBEAT_LOAD = client('heartbeat-load');
+export { HEARTBEAT_LOAD } from '@gwpool/load-clients';
 export const DETECTION_PROBE = client('detection-probe');
 
 export interface RequestRun extends RequestLoadResult {

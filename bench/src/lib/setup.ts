@@ -1,7 +1,6 @@
 // The loaded system of scenarios 1, 2, 3 and 5: a fleet in the log, views projected, every gateway healthy.
 import type pg from 'pg';
-import type { HeartbeatLoadConfig, HeartbeatLoadResult } from '../clients/protocol.js';
-import { startClient } from './child.js';
+import { type HeartbeatLoadConfig, type HeartbeatLoadResult, startClient } from '@gwpool/load-clients';
 import { type BenchContext, fleetOf } from './context.js';
 import { appendOrgs, type Fleet, fleetEvents, type FleetSizes } from './fleet.js';
 import { HEARTBEAT_LOAD } from './load.js';

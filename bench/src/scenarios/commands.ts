@@ -1,6 +1,6 @@
 // Scenario 3: pool.create and pool.member.add through pool-command onto the PostgreSQL log, from 1 client and from
 // 32 (each in an org of its own, and all in one org, where the log serializes them). Every command appends an event.
-import type { CommandOrg, RequestSource } from '../clients/protocol.js';
+import type { CommandOrg, RequestSource } from '@gwpool/load-clients';
 import { type BenchContext, fleetOf } from '../lib/context.js';
 import { appendOrgs, commandOrgEvents } from '../lib/fleet.js';
 import { echoOf, requestRun, type RequestRun, Series, type SeriesSummary } from '../lib/load.js';

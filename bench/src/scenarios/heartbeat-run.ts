@@ -1,13 +1,8 @@
 // One run of scenario 2: the fleet's heartbeat load and the detection probe side by side, with the backlog, CPU and
 // memory sampled every second while they run.
 import type pg from 'pg';
-import type {
-  DetectionProbeConfig,
-  DetectionProbeResult,
-  HeartbeatLoadConfig,
-  HeartbeatLoadResult,
-} from '../clients/protocol.js';
-import { startClient } from '../lib/child.js';
+import { type HeartbeatLoadConfig, type HeartbeatLoadResult, startClient } from '@gwpool/load-clients';
+import type { DetectionProbeConfig, DetectionProbeResult } from '../clients/protocol.js';
 import { type BenchContext, fleetOf, stackOf } from '../lib/context.js';
 import { DETECTION_PROBE, HEARTBEAT_LOAD } from '../lib/load.js';
 import { cpuSecondsOf, memoryOf, type Servers } from '../lib/stack.js';

@@ -1,7 +1,7 @@
 // Scenario 1: route.pick over NATS request/reply against the raw echo yardstick, run by run, interleaved,
 // so drift of the machine during the benchmark falls on both alike. Each run also measures pools of 3 against a
 // routing-query without metrics (METRICS_PORT unset), for what metrics cost; the order of the two halves alternates.
-import type { RequestItem } from '../clients/protocol.js';
+import type { RequestItem } from '@gwpool/load-clients';
 import { type BenchContext, fleetOf, stackOf } from '../lib/context.js';
 import type { PoolRef } from '../lib/fleet.js';
 import { echoOf, requestRun, Series, type SeriesSummary } from '../lib/load.js';

@@ -1,7 +1,7 @@
 // Load clients run as child processes of their own, so their CPU never competes with the measuring loop's event loop.
 import { isRunning, stopChild } from '@gwpool/launcher';
 import { fork } from 'node:child_process';
-import type { FromClient, ToClient } from '../clients/protocol.js';
+import type { FromClient, ToClient } from './clients/protocol.js';
 
 export interface LoadClient<Result> {
   pid: number | undefined;

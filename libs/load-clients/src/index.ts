@@ -1,0 +1,13 @@
+import { fileURLToPath } from 'node:url';
+
+export * from './child.js';
+export * from './clients/ipc.js';
+export * from './clients/protocol.js';
+
+/** A load client's script in the build, to hand to startClient. */
+const client = (name: string): string => fileURLToPath(new URL(`./clients/${name}.js`, import.meta.url));
+
+/** Request/reply load: `concurrency` requests in flight, or a paced rate (RequestLoadConfig). */
+export const REQUEST_LOAD = client('request-load');
+/** Simulated gateways publishing heartbeats at a rate (HeartbeatLoadConfig). */
+export const HEARTBEAT_LOAD = client('heartbeat-load');
