@@ -13,7 +13,8 @@ import {
   type Sizes,
 } from './lib/context.js';
 import { startEcho } from './lib/load.js';
-import { type Machine, machineFacts, otherCpuMeter } from './lib/machine.js';
+import { otherCpuMeter } from '@gwpool/launcher';
+import { type Machine, machineFacts } from './lib/machine.js';
 import { judge, renderTable, updateReadme, writeResults } from './lib/report.js';
 import { loadFleet, makeHealthy, startServices, warmPoolCommand } from './lib/setup.js';
 import { Servers } from './lib/stack.js';

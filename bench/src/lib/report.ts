@@ -3,7 +3,8 @@ import { repoRoot } from '@gwpool/launcher';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Figure, Sizes, Target } from './context.js';
-import { describeMachine, type Machine, type OtherCpu } from './machine.js';
+import type { OtherCpu } from '@gwpool/launcher';
+import { describeMachine, type Machine } from './machine.js';
 
 const RESULTS = join(repoRoot(), 'bench/results');
 const README = join(repoRoot(), 'README.md');

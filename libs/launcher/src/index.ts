@@ -1,4 +1,5 @@
 export * from './child-process.js';
+export * from './cpu-meter.js';
 export * from './executables.js';
 export * from './nats-server.js';
 export * from './ports.js';
