@@ -14,14 +14,19 @@ import { query } from './fleet.js';
 
 jest.setTimeout(90_000);
 
-const ENDPOINTS: Record<string, { subjects: string[]; queue: string }> = {
+/** Each service's subjects and their queue group; `unqueued` are answered by every instance. */
+const ENDPOINTS: Record<string, { subjects: string[]; queue: string; unqueued?: string[] }> = {
   'pool-command': {
     subjects: [...Object.values(COMMAND_SUBJECTS), ADMIN_SUBJECTS.entitlementSet, ADMIN_SUBJECTS.eventVoid],
     queue: 'pool-command',
   },
   'routing-query': { subjects: Object.values(QUERY_SUBJECTS), queue: 'routing-query' },
-  'heartbeat-ingest': { subjects: [HEARTBEAT_SUBJECT_PATTERN, ADMIN_SUBJECTS.ingestStats], queue: 'heartbeat-ingest' },
-  // One projector follows the log; it takes no queue group.
+  'heartbeat-ingest': {
+    subjects: [HEARTBEAT_SUBJECT_PATTERN, ADMIN_SUBJECTS.ingestStats],
+    queue: 'heartbeat-ingest',
+    unqueued: [ADMIN_SUBJECTS.ingestStats],
+  },
+  // Every projector says whether it is the writer or a standby: no queue group.
   projector: { subjects: [ADMIN_SUBJECTS.projectorStatus], queue: '' },
 };
 
@@ -57,7 +62,10 @@ describe('every service answers the NATS micro-services protocol', () => {
       expect(infos.length).toBe(name === 'pool-command' ? 2 : 1);
       for (const info of infos) {
         expect([name, info.endpoints.map((e) => e.subject).sort()]).toEqual([name, [...expected.subjects].sort()]);
-        expect(new Set(info.endpoints.map((e) => e.queue_group))).toEqual(new Set([expected.queue]));
+        for (const endpoint of info.endpoints) {
+          const queue = expected.unqueued?.includes(endpoint.subject) ? '' : expected.queue;
+          expect([endpoint.subject, endpoint.queue_group]).toEqual([endpoint.subject, queue]);
+        }
       }
     }
   });

@@ -17,7 +17,8 @@ export class HeartbeatController {
     @Inject(LivenessWriter) private readonly writer: LivenessWriter,
   ) {}
 
-  @MessagePattern(ADMIN_SUBJECTS.ingestStats)
+  /** Every instance answers (no queue group), each with its own counts and pid, so a caller can add them up. */
+  @MessagePattern(ADMIN_SUBJECTS.ingestStats, { queue: '' })
   stats() {
     const { received, accepted, unregistered, invalid, shed } = this.intake.counts;
     return {
