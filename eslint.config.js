@@ -57,6 +57,8 @@ const depConstraints = [
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling'] },
   // The benchmark drives the services over NATS and seeds the log through the event-log adapter.
   { sourceTag: 'type:bench', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:tooling'] },
+  // The chaos suite, likewise: it drives the services over NATS and checks the log and the views.
+  { sourceTag: 'type:chaos', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:tooling'] },
   // The operators' CLI is a client of the public API: the contracts and the pure domain, nothing that runs services.
   { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
 ];
@@ -64,7 +66,7 @@ const depConstraints = [
 const pure = 'The domain is pure: frameworks, drivers and I/O belong in adapters and services.';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'coverage/', '.nx/', '.data/', 'bench/results/']),
+  globalIgnores(['dist/', 'coverage/', '.nx/', '.data/', 'bench/results/', 'chaos/results/']),
   js.configs.recommended,
   {
     files: ['**/*.ts'],

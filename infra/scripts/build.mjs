@@ -1,4 +1,4 @@
-// Transpiles libs/, services/, tools/ and bench/ to dist/ with the layout kept, path aliases rewritten to relative
+// Transpiles libs/, services/, tools/, bench/ and chaos/ to dist/ with the layout kept, path aliases rewritten to relative
 // imports.
 import { transformFile } from '@swc/core';
 import { existsSync } from 'node:fs';
@@ -20,7 +20,7 @@ await rm(out, { recursive: true, force: true });
 const options = swcOptions();
 let count = 0;
 // The service images copy libs/ and services/ only.
-for (const top of ['libs', 'services', 'tools', 'bench'].filter((dir) => existsSync(join(repoRoot, dir)))) {
+for (const top of ['libs', 'services', 'tools', 'bench', 'chaos'].filter((dir) => existsSync(join(repoRoot, dir)))) {
   const jobs = [];
   for await (const file of sources(join(repoRoot, top))) {
     if (!file.includes(`${join('', 'src')}/`) && !file.includes('/src/')) continue;

@@ -2,13 +2,13 @@
 // N gateways beats every N / rate seconds. With `count` it sends that many and stops (one round to make a fleet healthy).
 import { connect } from '@nats-io/transport-node';
 import { performance } from 'node:perf_hooks';
-import { serve } from './ipc.js';
+import { RECONNECT, serve } from './ipc.js';
 import type { HeartbeatLoadConfig, HeartbeatLoadResult } from './protocol.js';
 
 const TICK_MS = 5;
 
 serve(async (config: HeartbeatLoadConfig, io): Promise<HeartbeatLoadResult> => {
-  const nc = await connect({ servers: config.natsUrl, name: 'bench-heartbeats' });
+  const nc = await connect({ servers: config.natsUrl, name: 'bench-heartbeats', ...RECONNECT });
   const { subjects, rate } = config;
   const payload = new TextEncoder().encode('{"check":"passed"}');
   let sent = 0;

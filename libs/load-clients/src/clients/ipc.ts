@@ -1,6 +1,9 @@
 // The child side of lib/child.ts: wait for the config, run, send the result back, exit.
 import type { FromClient, ToClient } from './protocol.js';
 
+/** Load clients outlive a NATS restart, as the services do: they reconnect at once, forever. */
+export const RECONNECT = { maxReconnectAttempts: -1, reconnectTimeWait: 250 } as const;
+
 export interface ClientIo {
   ready(): void;
   /** Serves the parent's `ask(what)`. */

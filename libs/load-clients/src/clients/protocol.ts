@@ -37,6 +37,10 @@ export interface RequestLoadConfig {
   durationMs: number;
   name?: string;
   timeoutMs?: number;
+  /** Paces the requests to this many a second in all (the workers wait their turn); as fast as they can otherwise. */
+  ratePerSecond?: number;
+  /** Keep the body of every successful reply (commands: to check later that each acknowledged one is in the log). */
+  keepReplies?: boolean;
 }
 
 export interface RequestLoadResult {
@@ -47,6 +51,13 @@ export interface RequestLoadResult {
   failures: number;
   firstError?: string;
   seconds: number;
+  /**
+   * Every request that did not get a successful reply, by kind: `no responders`, `timeout`, the error reply's code
+   * (`UNAVAILABLE`, …), or the failure's name. Over the whole run, warm-up included.
+   */
+  failed: Record<string, number>;
+  /** Successful replies' bodies, when keepReplies was set. */
+  replies?: string[];
 }
 
 export interface HeartbeatLoadConfig {

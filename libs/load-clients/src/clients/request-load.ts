@@ -2,7 +2,7 @@
 // The same code drives the raw echo yardstick and the services, so the two differ only in who answers.
 import { connect } from '@nats-io/transport-node';
 import { performance } from 'node:perf_hooks';
-import { serve } from './ipc.js';
+import { RECONNECT, serve } from './ipc.js';
 import type { RequestLoadConfig, RequestLoadResult, RequestSource } from './protocol.js';
 
 const encoder = new TextEncoder();
@@ -48,8 +48,28 @@ function makeSource(source: RequestSource): Next {
   }
 }
 
+/** What kind of failure a request ended in, for the failed counts. */
+function failureKind(cause: unknown): string {
+  if (typeof cause !== 'object' || cause === null) return String(cause);
+  const error = cause as { name?: string; message?: string; isNoResponders?: () => boolean };
+  if (error.isNoResponders?.()) return 'no responders';
+  if (error.name === 'TimeoutError' || (error.name === 'RequestError' && /timeout/i.test(error.message ?? '')))
+    return 'timeout';
+  return error.name ?? 'error';
+}
+
+/** The code of an error reply (`{"error":{"code":…}}`), or the header's status when the body has none. */
+function errorCode(body: string, status: string): string {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? code : status;
+  } catch {
+    return status;
+  }
+}
+
 serve(async (config: RequestLoadConfig, io): Promise<RequestLoadResult> => {
-  const nc = await connect({ servers: config.natsUrl, name: config.name ?? 'bench-load' });
+  const nc = await connect({ servers: config.natsUrl, name: config.name ?? 'bench-load', ...RECONNECT });
   const next = makeSource(config.source);
   const timeout = config.timeoutMs ?? 5000;
   io.ready();
@@ -59,6 +79,10 @@ serve(async (config: RequestLoadConfig, io): Promise<RequestLoadResult> => {
   let failures = 0;
   let issued = 0;
   let firstError: string | undefined;
+  const failed: Record<string, number> = {};
+  const tally = (kind: string) => (failed[kind] = (failed[kind] ?? 0) + 1);
+  const replies: string[] = [];
+  let ticket = 0;
   const record = (ms: number) => {
     if (count === samples.length) {
       const grown = new Float64Array(samples.length * 2);
@@ -72,15 +96,25 @@ serve(async (config: RequestLoadConfig, io): Promise<RequestLoadResult> => {
   const stopAt = measureFrom + config.durationMs;
   const worker = async (w: number) => {
     for (;;) {
+      if (config.ratePerSecond) {
+        const due = start + (ticket++ * 1000) / config.ratePerSecond;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
       const t0 = performance.now();
       if (t0 >= stopAt) return;
       const { subject, payload } = next(w);
       let error: string | undefined;
       try {
         const reply = await nc.request(subject, payload, { timeout });
-        if (reply.headers?.get('Nats-Service-Error-Code')) error = reply.string();
+        const status = reply.headers?.get('Nats-Service-Error-Code');
+        if (status) {
+          error = reply.string();
+          tally(errorCode(error, status));
+        } else if (config.keepReplies) replies.push(reply.string());
       } catch (cause) {
         failures += 1;
+        tally(failureKind(cause));
         error = String(cause);
         // A failed request (timeout, no responders) returns at once; do not spin on it.
         await new Promise((resolve) => setTimeout(resolve, 10));
@@ -106,5 +140,7 @@ serve(async (config: RequestLoadConfig, io): Promise<RequestLoadResult> => {
     failures,
     ...(firstError === undefined ? {} : { firstError }),
     seconds: config.durationMs / 1000,
+    failed,
+    ...(config.keepReplies ? { replies } : {}),
   };
 });
