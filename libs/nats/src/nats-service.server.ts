@@ -81,7 +81,9 @@ export class NatsServiceServer extends CachedRouteServerNats {
   }
 
   private async register(nc: NatsConnection): Promise<void> {
-    const service = await new Svcm(nc).add({ ...this.identity, queue: this.queue });
+    // Each endpoint names its queue group; the service has none of its own, or @nats-io/services would put an endpoint
+    // that asks for none (answered by every instance) in it.
+    const service = await new Svcm(nc).add({ ...this.identity, queue: '' });
     const names = new Set<string>();
     const nameOf = (subject: string) => {
       let name = endpointName(subject);
