@@ -7,11 +7,14 @@ import {
   type RequestLoadResult,
   startClient,
 } from '@gwpool/load-clients';
+import { setPriority } from 'node:os';
 import { ackedInLog, viewsVsRebuild } from '../lib/checks.js';
 import { appendBurstFleet, COMMAND_ORG, type Fleet } from '../lib/fleet.js';
 import { longestGap, startLoad, startPicks } from '../lib/load.js';
-import { type ChaosStack, memoryOf } from '../lib/stack.js';
+import { type ChaosStack, cpuSecondsOf, memoryOf } from '../lib/stack.js';
 import type { Row } from './run.js';
+
+const GENERATOR_NICE = 10;
 
 export interface BurstSizes {
   orgs: number;
@@ -40,6 +43,8 @@ export interface BurstFigures {
   pickP99BurstMs: number;
   /** Burst gateways healthy right after the burst. */
   healthyAfter: number;
+  /** Share of one core each process used during the burst, in %. */
+  cpuPercent: Record<string, number>;
 }
 
 const p99 = (result: RequestLoadResult): number => {
@@ -131,13 +136,28 @@ export async function burstExperiment(
     connections: await ingestConnections(stack),
     memory: ingest.map((i) => memoryOf(i.supervisor.process.pid)),
   };
+  const pids: Record<string, number | undefined> = { 'nats-server': stack.nats.pid };
+  for (const instance of stack.instances) pids[instance.label] = instance.supervisor.process.pid;
+  const cpu0 = Object.fromEntries(Object.entries(pids).map(([label, pid]) => [label, cpuSecondsOf(pid)]));
+  const burstStarted = performance.now();
   const beats = startClient<HeartbeatLoadConfig, HeartbeatLoadResult>(
     HEARTBEAT_LOAD,
     { natsUrl: stack.nats.url, subjects, rate: gateways, durationMs: burstMs },
     { name: 'burst' },
   );
   await beats.ready;
+  // It stands in for 50,000 gateways, which do not run on the control plane's CPUs: it yields to the services.
+  if (beats.pid !== undefined) setPriority(beats.pid, GENERATOR_NICE);
   const [offered, burst] = await Promise.all([beats.done, startPicks(stack.nats.url, fleet, burstMs).done]);
+  const burstSeconds = (performance.now() - burstStarted) / 1000;
+  const cpuPercent = Object.fromEntries(
+    Object.entries(pids).map(([label, pid]) => [
+      label,
+      ((cpuSecondsOf(pid) - (cpu0[label] ?? 0)) / burstSeconds) * 100,
+    ]),
+  );
+  // The generator has exited by now and reports its own.
+  cpuPercent['burst generator'] = (offered.cpuSeconds / offered.seconds) * 100;
   const healthyAfter = await healthyGateways(stack, sizes.orgs);
   let after = await ingestTotals(stack);
   for (let i = 0; i < 100 && after.queued > 0; i += 1) {
@@ -169,6 +189,7 @@ export async function burstExperiment(
     pickP99IdleMs: p99(idle),
     pickP99BurstMs: p99(burst),
     healthyAfter,
+    cpuPercent,
   };
   const result = await load.done;
   await stack.allReady();

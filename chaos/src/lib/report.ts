@@ -80,6 +80,11 @@ function describeBurst(b: BurstFigures): string[] {
     `  route.pick p99: ${b.pickP99IdleMs.toFixed(1)} ms idle, ${b.pickP99BurstMs.toFixed(1)} ms during the burst ` +
       `(${ratio.toFixed(2)}x; target <= 3x: ${ratio <= 3 ? 'met' : 'NOT met'})`,
     `  burst gateways healthy right after it: ${n(b.healthyAfter)} of ${n(b.gateways)}`,
+    '  the generator stands in for remote gateways and runs at nice 10; heartbeat-ingest lowers itself to nice 10 ' +
+      '(INGEST_NICE)',
+    `  CPU during the burst, % of one core: ${Object.entries(b.cpuPercent)
+      .map(([label, percent]) => `${label} ${Math.round(percent)}`)
+      .join(', ')}`,
   ];
 }
 

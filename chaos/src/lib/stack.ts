@@ -36,6 +36,20 @@ export function memoryOf(pid: number | undefined): { rssMb: number; peakMb: numb
   }
 }
 
+// USER_HZ: 100 on every Linux this runs on.
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export class ChaosStack {
   readonly instances: Instance[] = [];
   /** Restarts seen by the supervisors, as lines for the log. */

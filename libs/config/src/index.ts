@@ -23,6 +23,8 @@ export interface Settings {
   ingestMaxRate: number;
   /** heartbeat-ingest: heartbeats waiting to be processed at most (one per gateway); beyond it, new ones are shed. */
   ingestMaxQueued: number;
+  /** heartbeat-ingest: the nice value it lowers its CPU priority to, so that queries on the same host go first. */
+  ingestNice: number;
 }
 
 export const DEFAULT_COMMAND_CACHE_ORGS = 1000;
@@ -51,13 +53,21 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: num
 }
 
 const DEFAULT_INGEST_MAX_QUEUED = 100_000;
+const DEFAULT_INGEST_NICE = 10;
 
-function count(env: NodeJS.ProcessEnv, name: string, min: number, fallback: number): number {
+function count(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  min: number,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const text = env[name]?.trim();
   if (!text) return fallback;
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new SettingsError(`${name} '${text}' must be a whole number from ${min}`);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `from ${min}` : `from ${min} to ${max}`;
+    throw new SettingsError(`${name} '${text}' must be a whole number ${range}`);
   }
   return value;
 }
@@ -113,5 +123,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ...observabilitySettings(env),
     ingestMaxRate: count(env, 'INGEST_MAX_RATE', 0, 0),
     ingestMaxQueued: count(env, 'INGEST_MAX_QUEUED', 1, DEFAULT_INGEST_MAX_QUEUED),
+    ingestNice: count(env, 'INGEST_NICE', 0, DEFAULT_INGEST_NICE, 19),
   };
 }

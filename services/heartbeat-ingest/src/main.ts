@@ -7,6 +7,7 @@ import { GatewayRegistry } from '@gwpool/log-followers';
 import { connectNats, startMicroservice } from '@gwpool/nats';
 import { Observability } from '@gwpool/observability';
 import { openEventLog, openReadModel } from '@gwpool/storage';
+import { setPriority } from 'node:os';
 import { HeartbeatIngestModule } from './app.module.js';
 import { HeartbeatIntake } from './heartbeat-intake.js';
 import { LivenessRecorder } from './liveness-recorder.js';
@@ -14,6 +15,10 @@ import { LivenessWriter } from './liveness-writer.js';
 
 const settings = loadSettings();
 const observability = await Observability.start('heartbeat-ingest', settings);
+// At ten times the design load ingest could take every core it shares with the services that answer queries; at a
+// lower priority it takes what they leave, and sheds the rest (see HeartbeatIntake). Lowering one's own priority
+// needs no privilege; in a container of its own it changes nothing.
+if (settings.ingestNice > 0) setPriority(settings.ingestNice);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
 const nc = await connectNats(settings.natsUrl, 'heartbeat-ingest:facts');
