@@ -78,6 +78,8 @@ export class TestStack {
         // Any free port on loopback; each service says which in its $SRV metadata.
         METRICS_PORT: '0',
         METRICS_HOST: '127.0.0.1',
+        // Here the other processes are other suites, not this stack's query path: a niced ingest would only starve.
+        INGEST_NICE: '0',
         ...options.env,
       };
       const started = new TestStack(env, await PlainClient.connect(nats.value.url), nats.value, dir, postgres.value);
