@@ -171,6 +171,8 @@ describe('hostile heartbeats never fake health', () => {
       (m) => m?.['lastCheck'] === 'failed',
       { intervalMs: 200, label: 'the failed check in the views' },
     );
+    // Answered once processed, so every heartbeat published before it has been processed or superseded by then.
+    expect((await rawRequest(stack, heartbeat(org, 'gw-1'), '{"check":"failed"}')).body).toEqual({ accepted: true });
     const stats = await stack.client.ok<{ invalid: number; accepted: number }>(
       'gwpool.v1.admin.heartbeat-ingest.stats',
       {},

@@ -57,6 +57,13 @@ describe('metrics, probes and JSON logs of the four services', () => {
     };
     for (const gatewayId of ['gw-1', 'gw-2']) client.publish(heartbeat('acme', gatewayId), { check: 'passed' });
     client.publish(heartbeat('acme', 'gw-stranger'), { check: 'passed' });
+    // Only once gw-1's valid heartbeat is processed: a newer one of the same gateway would supersede it while queued.
+    await eventually('valid heartbeats counted', async () =>
+      (await scrape('heartbeat-ingest')).value('gwpool_heartbeats_accepted_total') >=
+      before.ingest.value('gwpool_heartbeats_accepted_total') + 2
+        ? true
+        : undefined,
+    );
     client.publish(heartbeat('acme', 'gw-1'), { check: 'maybe' });
     await client.flush();
     await eventually('route.pick answers', async () =>
