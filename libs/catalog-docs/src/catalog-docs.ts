@@ -26,10 +26,13 @@ export function touchedBy(org: string, event: OrgEvent): DocKey[] {
     case 'GatewayRegistered':
     case 'GatewayUpdated':
     case 'GatewayDeregistered':
+    case 'GatewayDrainSet':
       return [{ collection: 'gateways', id: event.data.gatewayId }];
     case 'PoolCreated':
     case 'PoolRenamed':
     case 'PoolDescriptionChanged':
+    case 'PoolStrategyChanged':
+    case 'PoolCapacityChanged':
     case 'PoolDeleted':
     case 'PoolMemberAdded':
     case 'PoolMemberRemoved':
@@ -61,7 +64,15 @@ function bodyOf(catalog: OrgCatalog, key: DocKey): Record<string, unknown> | und
       };
     case 'gateways': {
       const gateway = catalog.gateways.get(key.id);
-      return gateway && { gatewayId: gateway.gatewayId, name: gateway.name, zone: gateway.zone };
+      return (
+        gateway && {
+          gatewayId: gateway.gatewayId,
+          name: gateway.name,
+          zone: gateway.zone,
+          tags: gateway.tags,
+          draining: gateway.draining,
+        }
+      );
     }
     case 'pools': {
       const pool = catalog.pools.get(key.id);
@@ -70,6 +81,8 @@ function bodyOf(catalog: OrgCatalog, key: DocKey): Record<string, unknown> | und
           poolId: pool.poolId,
           name: pool.name,
           description: pool.description,
+          strategy: pool.strategy,
+          maxMembers: pool.maxMembers,
           members: [...pool.members],
           consumers: [...pool.consumers].map(([consumerId, consumerType]) => ({ consumerId, consumerType })),
         }

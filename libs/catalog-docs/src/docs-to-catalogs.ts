@@ -3,12 +3,29 @@ import {
   type ConsumerType,
   initialCatalog,
   isRecord,
+  isToken,
+  LIMITS,
   type QuarantinedEvent,
+  ROUTING_STRATEGIES,
+  type RoutingStrategy,
 } from '@gwpool/domain';
 import type { ViewDoc } from '@gwpool/read-model';
 import type { CatalogAtRevision } from './catalog-docs.js';
 
 const optional = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** Docs are written from schema-checked events; a doc that says otherwise restores the default rather than junk. */
+const tagsOf = (value: unknown): readonly string[] | undefined =>
+  Array.isArray(value) && value.length > 0 && value.length <= LIMITS.tags && value.every(isToken) ? value : undefined;
+const strategyOf = (value: unknown): RoutingStrategy | undefined =>
+  typeof value === 'string' && (ROUTING_STRATEGIES as readonly string[]).includes(value)
+    ? (value as RoutingStrategy)
+    : undefined;
+const maxMembersOf = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? value : undefined;
+
+const present = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 function quarantinedOf(value: unknown, org: string): QuarantinedEvent[] {
   if (!Array.isArray(value)) return [];
@@ -53,6 +70,7 @@ export function catalogsFromDocs(docs: Iterable<ViewDoc>): Map<string, CatalogAt
           gatewayId: doc.id,
           name: optional(body['name']),
           zone: optional(body['zone']),
+          ...present({ tags: tagsOf(body['tags']), draining: body['draining'] === true ? true : undefined }),
           pools: new Set(),
         });
         break;
@@ -77,6 +95,7 @@ export function catalogsFromDocs(docs: Iterable<ViewDoc>): Map<string, CatalogAt
       poolId: doc.id,
       name,
       description: optional(doc.body['description']),
+      ...present({ strategy: strategyOf(doc.body['strategy']), maxMembers: maxMembersOf(doc.body['maxMembers']) }),
       members: new Set(members),
       consumers: new Map(consumers.map((c) => [c.consumerId, c.consumerType])),
     });

@@ -2,11 +2,13 @@ import type { OrgCommand } from './commands.js';
 import { DomainError } from './errors.js';
 import { CONSUMER_TYPES } from './events.js';
 import { LIMITS } from './event-schemas.js';
+import { ROUTING_STRATEGIES } from './routing/routing-types.js';
 import { traceparentRule } from './trace-context.js';
 import {
   arrayOf,
   bool,
   byKind,
+  intRange,
   nested,
   oneOf,
   type Shape,
@@ -14,6 +16,7 @@ import {
   slug,
   text,
   token,
+  tokenList,
   wholeNumber,
 } from './shapes.js';
 
@@ -38,11 +41,23 @@ const METADATA: Shape = {
  * break the token and slug rules is refused. Nothing is converted: a number, boolean, null, array or object never
  * becomes a string.
  */
+const routing = { strategy: oneOf(ROUTING_STRATEGIES), maxMembers: intRange(0, LIMITS.maxMembers) };
+
 const COMMAND_SHAPES: Readonly<Record<OrgCommand['type'], Shape>> = {
-  RegisterGateway: { required: { gatewayId: token }, optional: { name: text(0, LIMITS.gatewayName), zone: token } },
+  RegisterGateway: {
+    required: { gatewayId: token },
+    optional: { name: text(0, LIMITS.gatewayName), zone: token, tags: tokenList(LIMITS.tags) },
+  },
   DeregisterGateway: { required: { gatewayId: token } },
-  CreatePool: { required: { poolId: token, name: slug }, optional: { description: text(0, LIMITS.description) } },
-  UpdatePool: { required: { poolId: token }, optional: { name: slug, description: text(0, LIMITS.description) } },
+  DrainGateway: { required: { gatewayId: token, draining: bool } },
+  CreatePool: {
+    required: { poolId: token, name: slug },
+    optional: { description: text(0, LIMITS.description), ...routing },
+  },
+  UpdatePool: {
+    required: { poolId: token },
+    optional: { name: slug, description: text(0, LIMITS.description), ...routing },
+  },
   DeletePool: { required: { poolId: token } },
   AddPoolMember: { required: { poolId: token, gatewayId: token } },
   RemovePoolMember: { required: { poolId: token, gatewayId: token } },

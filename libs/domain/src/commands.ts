@@ -1,5 +1,6 @@
 import type { ConsumerTarget, ConsumerType } from './events.js';
 import type { GatewayLiveness } from './health.js';
+import type { RoutingStrategy } from './routing/routing-types.js';
 
 /** Who asked, when, and in which conversation: set once by the edge, carried onto every event the command causes. */
 export interface CommandMetadata {
@@ -16,10 +17,23 @@ export interface CommandMetadata {
 /** A command is plain data: what to do, with what, and its metadata. */
 type Command<Type extends string, Data> = { type: Type; data: Data; metadata: CommandMetadata };
 
-export type RegisterGateway = Command<'RegisterGateway', { gatewayId: string; name?: string; zone?: string }>;
+/** Registering again replaces the name, zone and tags (absent ones are cleared); tags in any order. */
+export type RegisterGateway = Command<
+  'RegisterGateway',
+  { gatewayId: string; name?: string; zone?: string; tags?: string[] }
+>;
 export type DeregisterGateway = Command<'DeregisterGateway', { gatewayId: string }>;
-export type CreatePool = Command<'CreatePool', { poolId: string; name: string; description?: string }>;
-export type UpdatePool = Command<'UpdatePool', { poolId: string; name?: string; description?: string }>;
+export type DrainGateway = Command<'DrainGateway', { gatewayId: string; draining: boolean }>;
+/** `maxMembers` 0 or absent: no limit. */
+export type CreatePool = Command<
+  'CreatePool',
+  { poolId: string; name: string; description?: string; strategy?: RoutingStrategy; maxMembers?: number }
+>;
+/** Absent fields stay as they are; an empty description clears it, `maxMembers` 0 lifts the limit. */
+export type UpdatePool = Command<
+  'UpdatePool',
+  { poolId: string; name?: string; description?: string; strategy?: RoutingStrategy; maxMembers?: number }
+>;
 export type DeletePool = Command<'DeletePool', { poolId: string }>;
 export type AddPoolMember = Command<'AddPoolMember', { poolId: string; gatewayId: string }>;
 export type RemovePoolMember = Command<'RemovePoolMember', { poolId: string; gatewayId: string }>;
@@ -40,6 +54,7 @@ export type VoidEvent = Command<'VoidEvent', { revision: number; reason: string 
 export type OrgCommand =
   | RegisterGateway
   | DeregisterGateway
+  | DrainGateway
   | CreatePool
   | UpdatePool
   | DeletePool

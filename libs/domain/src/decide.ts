@@ -4,7 +4,7 @@ import type { DeciderOptions } from './decider-options.js';
 import type { OrgEvent } from './events.js';
 import type { OrgCatalog } from './org-catalog.js';
 import { decideAttachConsumer, decideDetachConsumer } from './rules/consumer-rules.js';
-import { decideDeregisterGateway, decideRegisterGateway } from './rules/gateway-rules.js';
+import { decideDeregisterGateway, decideDrainGateway, decideRegisterGateway } from './rules/gateway-rules.js';
 import { decideSetEntitlement, decideVoidEvent } from './rules/org-rules.js';
 import { decideAddPoolMember, decideRemovePoolMember } from './rules/membership-rules.js';
 import { decideCreatePool, decideDeletePool, decideUpdatePool } from './rules/pool-rules.js';
@@ -26,6 +26,8 @@ export function decide(command: OrgCommand, state: OrgCatalog, options: DeciderO
       return decideRegisterGateway(command, state);
     case 'DeregisterGateway':
       return decideDeregisterGateway(command, state);
+    case 'DrainGateway':
+      return decideDrainGateway(command, state);
     case 'CreatePool':
       return decideCreatePool(command, state, policy);
     case 'UpdatePool':

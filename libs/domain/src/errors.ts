@@ -1,5 +1,11 @@
 export type DomainErrorCode =
-  'VALIDATION_FAILED' | 'NOT_FOUND' | 'CONFLICT' | 'POOL_IN_USE' | 'NO_HEALTHY_GATEWAY' | 'FORBIDDEN';
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'POOL_IN_USE'
+  | 'NO_HEALTHY_GATEWAY'
+  | 'NO_MATCHING_GATEWAY'
+  | 'FORBIDDEN';
 
 /** A refusal decided by the domain; the edge turns the code into the wire status. */
 export class DomainError extends Error {

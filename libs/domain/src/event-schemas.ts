@@ -1,8 +1,10 @@
 import { traceparentRule } from './trace-context.js';
 import { CONSUMER_TYPES, type OrgEvent, type OrgEventType } from './events.js';
+import { ROUTING_STRATEGIES } from './routing/routing-types.js';
 import {
   bool,
   byKind,
+  intRange,
   isoTime,
   isRecord,
   oneOf,
@@ -11,11 +13,21 @@ import {
   slug,
   text,
   token,
+  tokenList,
   wholeNumber,
 } from './shapes.js';
 
 /** The field limits of the public API (docs/api.md), which every stored event keeps too. */
-export const LIMITS = { gatewayName: 128, description: 256, reason: 256, metadataText: 256 } as const;
+export const LIMITS = {
+  gatewayName: 128,
+  description: 256,
+  reason: 256,
+  metadataText: 256,
+  /** Tags of one gateway. */
+  tags: 16,
+  /** The highest `maxMembers` a pool may set. */
+  maxMembers: 1_000_000,
+} as const;
 
 const target = byKind({
   pool: { required: { kind: oneOf(['pool']), poolId: token } },
@@ -24,8 +36,11 @@ const target = byKind({
 
 const gateway: Shape = {
   required: { gatewayId: token },
-  optional: { name: text(0, LIMITS.gatewayName), zone: token },
+  optional: { name: text(0, LIMITS.gatewayName), zone: token, tags: tokenList(LIMITS.tags, { canonical: true }) },
 };
+
+const strategy = oneOf(ROUTING_STRATEGIES);
+const maxMembers = intRange(1, LIMITS.maxMembers);
 
 /** One schema per event type: required fields, exact types, token and slug rules, no extra keys. */
 export const EVENT_SCHEMAS: Readonly<Record<OrgEventType, Shape>> = {
@@ -33,9 +48,15 @@ export const EVENT_SCHEMAS: Readonly<Record<OrgEventType, Shape>> = {
   GatewayRegistered: gateway,
   GatewayUpdated: gateway,
   GatewayDeregistered: { required: { gatewayId: token } },
-  PoolCreated: { required: { poolId: token, name: slug }, optional: { description: text(1, LIMITS.description) } },
+  GatewayDrainSet: { required: { gatewayId: token, draining: bool } },
+  PoolCreated: {
+    required: { poolId: token, name: slug },
+    optional: { description: text(1, LIMITS.description), strategy, maxMembers },
+  },
   PoolRenamed: { required: { poolId: token, name: slug, previousName: slug } },
   PoolDescriptionChanged: { required: { poolId: token }, optional: { description: text(1, LIMITS.description) } },
+  PoolStrategyChanged: { required: { poolId: token, strategy } },
+  PoolCapacityChanged: { required: { poolId: token }, optional: { maxMembers } },
   PoolDeleted: { required: { poolId: token, name: slug } },
   PoolMemberAdded: { required: { poolId: token, gatewayId: token } },
   PoolMemberRemoved: {

@@ -1,3 +1,5 @@
+import type { RoutingStrategy } from './routing/routing-types.js';
+
 export const CONSUMER_TYPES = ['kubernetes-auth', 'dynamic-secret', 'pam', 'app-connection'] as const;
 export type ConsumerType = (typeof CONSUMER_TYPES)[number];
 
@@ -6,10 +8,26 @@ export type ConsumerTarget = { kind: 'pool'; poolId: string } | { kind: 'gateway
 type Event<Type extends string, Data> = { type: Type; data: Data };
 
 export type OrgEntitlementSet = Event<'OrgEntitlementSet', { gatewayPools: boolean }>;
-export type GatewayRegistered = Event<'GatewayRegistered', { gatewayId: string; name?: string; zone?: string }>;
-export type GatewayUpdated = Event<'GatewayUpdated', { gatewayId: string; name?: string; zone?: string }>;
+/** A gateway's attributes; `tags` sorted, without duplicates, and absent rather than empty. */
+export interface GatewayAttributes {
+  gatewayId: string;
+  name?: string;
+  zone?: string;
+  tags?: string[];
+}
+export type GatewayRegistered = Event<'GatewayRegistered', GatewayAttributes>;
+export type GatewayUpdated = Event<'GatewayUpdated', GatewayAttributes>;
 export type GatewayDeregistered = Event<'GatewayDeregistered', { gatewayId: string }>;
-export type PoolCreated = Event<'PoolCreated', { poolId: string; name: string; description?: string }>;
+/** Drain for maintenance: a draining gateway stays in its pools and gets picks only when nothing else is usable. */
+export type GatewayDrainSet = Event<'GatewayDrainSet', { gatewayId: string; draining: boolean }>;
+/** `strategy` absent: random; `maxMembers` absent: no limit. */
+export type PoolCreated = Event<
+  'PoolCreated',
+  { poolId: string; name: string; description?: string; strategy?: RoutingStrategy; maxMembers?: number }
+>;
+export type PoolStrategyChanged = Event<'PoolStrategyChanged', { poolId: string; strategy: RoutingStrategy }>;
+/** `maxMembers` absent: the limit is lifted. */
+export type PoolCapacityChanged = Event<'PoolCapacityChanged', { poolId: string; maxMembers?: number }>;
 export type PoolRenamed = Event<'PoolRenamed', { poolId: string; name: string; previousName: string }>;
 export type PoolDescriptionChanged = Event<'PoolDescriptionChanged', { poolId: string; description?: string }>;
 export type PoolDeleted = Event<'PoolDeleted', { poolId: string; name: string }>;
@@ -31,9 +49,12 @@ export type OrgEvent =
   | GatewayRegistered
   | GatewayUpdated
   | GatewayDeregistered
+  | GatewayDrainSet
   | PoolCreated
   | PoolRenamed
   | PoolDescriptionChanged
+  | PoolStrategyChanged
+  | PoolCapacityChanged
   | PoolDeleted
   | PoolMemberAdded
   | PoolMemberRemoved
@@ -48,9 +69,12 @@ export const ORG_EVENT_TYPES: readonly OrgEventType[] = [
   'GatewayRegistered',
   'GatewayUpdated',
   'GatewayDeregistered',
+  'GatewayDrainSet',
   'PoolCreated',
   'PoolRenamed',
   'PoolDescriptionChanged',
+  'PoolStrategyChanged',
+  'PoolCapacityChanged',
   'PoolDeleted',
   'PoolMemberAdded',
   'PoolMemberRemoved',

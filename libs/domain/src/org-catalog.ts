@@ -1,4 +1,6 @@
+// Over 200 lines: the catalog's state and the one fold that keeps it read best together.
 import type { ConsumerTarget, ConsumerType, OrgEvent } from './events.js';
+import type { RoutingStrategy } from './routing/routing-types.js';
 
 /** An event of the org's stream that could not be applied: it is skipped, recorded, and the org is degraded. */
 export interface QuarantinedEvent {
@@ -15,6 +17,10 @@ export interface GatewayState {
   gatewayId: string;
   name?: string;
   zone?: string;
+  /** Sorted, without duplicates; absent when it has none. */
+  tags?: readonly string[];
+  /** Set by a drain; kept across re-registrations. */
+  draining?: boolean;
   /** Pools this gateway is a member of, kept by evolve so lookups never scan pools. */
   pools: Set<string>;
 }
@@ -23,6 +29,10 @@ export interface PoolState {
   poolId: string;
   name: string;
   description?: string;
+  /** How routing chooses among usable members; absent: random. */
+  strategy?: RoutingStrategy;
+  /** The most members it accepts; absent: no limit. May be below the member count (nobody is removed). */
+  maxMembers?: number;
   /** Insertion-ordered member gateway ids. */
   members: Set<string>;
   consumers: Map<string, ConsumerType>;
@@ -79,17 +89,41 @@ export function evolveInPlace(state: OrgCatalog, event: OrgEvent): OrgCatalog {
       return state;
     case 'GatewayRegistered':
     case 'GatewayUpdated': {
-      const { gatewayId, name, zone } = event.data;
-      const pools = state.gateways.get(gatewayId)?.pools ?? new Set<string>();
-      state.gateways.set(gatewayId, { gatewayId, name, zone, pools });
+      const { gatewayId, name, zone, tags } = event.data;
+      const existing = state.gateways.get(gatewayId);
+      const pools = existing?.pools ?? new Set<string>();
+      state.gateways.set(gatewayId, {
+        gatewayId,
+        name,
+        zone,
+        ...(tags !== undefined && tags.length > 0 ? { tags } : {}),
+        ...(existing?.draining ? { draining: true } : {}),
+        pools,
+      });
+      return state;
+    }
+    case 'GatewayDrainSet': {
+      const gateway = state.gateways.get(event.data.gatewayId);
+      if (gateway) {
+        if (event.data.draining) gateway.draining = true;
+        else delete gateway.draining;
+      }
       return state;
     }
     case 'GatewayDeregistered':
       state.gateways.delete(event.data.gatewayId);
       return state;
     case 'PoolCreated': {
-      const { poolId, name, description } = event.data;
-      state.pools.set(poolId, { poolId, name, description, members: new Set(), consumers: new Map() });
+      const { poolId, name, description, strategy, maxMembers } = event.data;
+      state.pools.set(poolId, {
+        poolId,
+        name,
+        description,
+        ...(strategy !== undefined ? { strategy } : {}),
+        ...(maxMembers !== undefined ? { maxMembers } : {}),
+        members: new Set(),
+        consumers: new Map(),
+      });
       state.poolIdByName.set(name, poolId);
       return state;
     }
@@ -105,6 +139,19 @@ export function evolveInPlace(state: OrgCatalog, event: OrgEvent): OrgCatalog {
     case 'PoolDescriptionChanged': {
       const pool = state.pools.get(event.data.poolId);
       if (pool) pool.description = event.data.description;
+      return state;
+    }
+    case 'PoolStrategyChanged': {
+      const pool = state.pools.get(event.data.poolId);
+      if (pool) pool.strategy = event.data.strategy;
+      return state;
+    }
+    case 'PoolCapacityChanged': {
+      const pool = state.pools.get(event.data.poolId);
+      if (pool) {
+        if (event.data.maxMembers === undefined) delete pool.maxMembers;
+        else pool.maxMembers = event.data.maxMembers;
+      }
       return state;
     }
     case 'PoolDeleted': {

@@ -37,6 +37,29 @@ export const bool: Rule = (v) => (typeof v === 'boolean' ? undefined : 'must be 
 export const wholeNumber: Rule = (v) =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? undefined : 'must be a whole number from 0';
 
+export const intRange =
+  (min: number, max: number): Rule =>
+  (v) =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max
+      ? undefined
+      : `must be a whole number from ${min} to ${max}`;
+
+/** At most `max` tokens; `canonical` also requires them sorted, without duplicates, and at least one. */
+export const tokenList =
+  (max: number, { canonical = false } = {}): Rule =>
+  (v) => {
+    if (!Array.isArray(v)) return 'must be an array';
+    if (v.length > max) return `must hold at most ${max} items`;
+    if (canonical && v.length === 0) return 'must hold at least one item';
+    for (const [index, element] of v.entries()) {
+      const why = token(element);
+      if (why !== undefined) return `[${index}] ${why}`;
+      if (canonical && index > 0 && !((v[index - 1] as string) < (element as string)))
+        return 'must be sorted, without duplicates';
+    }
+    return undefined;
+  };
+
 export const oneOf =
   (values: readonly string[]): Rule =>
   (v) =>

@@ -35,6 +35,8 @@ export interface AlertState {
   readonly latest: Omit<PoolHealthSample, 'now'> | undefined;
   /** When each kind was last sent, for its cooldown. */
   readonly sentAt: Readonly<Partial<Record<AlertKind, number>>>;
+  /** A pool created while watched: nothing is announced until it is first green (a new pool is not down). */
+  readonly awaitingGreen?: boolean;
 }
 
 export interface AlertStep {
@@ -54,6 +56,13 @@ export const initialAlertState = (announced?: PoolStatus): AlertState => ({
 });
 
 /**
+ * The state of a pool that appeared while its health was being watched (created, not found at start): its first
+ * status is not news, and an alert only makes sense once the pool has been up. Until its first green sample nothing
+ * is announced; that sample becomes the baseline, and from then on it alerts like any other pool.
+ */
+export const newPoolAlertState = (): AlertState => ({ ...initialAlertState(), awaitingGreen: true });
+
+/**
  * Alerts converge on the pool's status: one is sent when the status differs from the last one announced and its
  * kind is out of cooldown. Hence
  * - a sweep that finds the status unchanged sends nothing, and so does a yellow pool whose count moves;
@@ -70,6 +79,9 @@ export function observePoolHealth(
 ): AlertStep {
   const { status, healthy, total, now } = sample;
   const latest = { status, healthy, total };
+  if (state.awaitingGreen) {
+    return { state: status === 'green' ? { announced: status, latest, sentAt: state.sentAt } : { ...state, latest } };
+  }
   if (state.announced === undefined) return { state: { ...state, announced: status, latest } };
   return tickPoolAlerts({ ...state, latest }, now, cooldownMs);
 }

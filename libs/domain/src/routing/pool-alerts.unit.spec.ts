@@ -1,6 +1,7 @@
 import {
   type AlertState,
   initialAlertState,
+  newPoolAlertState,
   nextAlertAt,
   observePoolHealth,
   type PoolAlert,
@@ -97,5 +98,12 @@ describe('pool health alerts', () => {
 
   it('sends nothing on a tick before any sample', () => {
     expect(given(initialAlertState()).tick(0).kinds).toEqual([]);
+  });
+
+  it('keeps a new pool quiet until it is first green, then alerts on its transitions like any other', () => {
+    const pool = given(newPoolAlertState()).sweep(0, 0, 0).sweep(1_000, 0, 1).sweep(2_000, 1, 2).tick(100_000);
+    expect(pool.kinds).toEqual([]);
+    pool.sweep(3_000, 2, 2).sweep(4_000, 0, 2).sweep(5_000, 2, 2);
+    expect(pool.kinds).toEqual(['down@4000', 'recovered@5000']);
   });
 });

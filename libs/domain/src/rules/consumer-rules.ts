@@ -4,7 +4,7 @@ import { DomainError, notFound } from '../errors.js';
 import type { ConsumerTarget, OrgEvent } from '../events.js';
 import { type GatewayLiveness, isHealthy } from '../health.js';
 import type { OrgCatalog } from '../org-catalog.js';
-import { noHealthyGateway } from '../routing/pick-healthy.js';
+import { noHealthyGateway } from '../routing/direct-route.js';
 import { requireGateway, requirePool } from './lookups.js';
 import { assertGatewayPoolsEnabled } from './org-rules.js';
 

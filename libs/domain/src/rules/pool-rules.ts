@@ -2,6 +2,7 @@ import type { CreatePool, DeletePool, EntitlementPolicy, UpdatePool } from '../c
 import { conflict, DomainError } from '../errors.js';
 import type { OrgEvent } from '../events.js';
 import type { OrgCatalog } from '../org-catalog.js';
+import { DEFAULT_ROUTING_STRATEGY } from '../routing/routing-types.js';
 import { listed, requirePool, shown } from './lookups.js';
 import { assertGatewayPoolsEnabled } from './org-rules.js';
 
@@ -15,13 +16,28 @@ function requireFreeName(state: OrgCatalog, name: string, poolId: string): void 
 
 export function decideCreatePool(command: CreatePool, state: OrgCatalog, policy: EntitlementPolicy): OrgEvent[] {
   assertGatewayPoolsEnabled(state, policy);
-  const { poolId, name, description } = command.data;
+  const { poolId, name, description, strategy, maxMembers } = command.data;
   if (state.pools.has(poolId)) throw conflict(`pool '${poolId}' already exists`, { poolId });
   requireFreeName(state, name, poolId);
-  return [{ type: 'PoolCreated', data: { poolId, name, ...(description ? { description } : {}) } }];
+  // The defaults (random, no limit) are what an absent field means, so they are not stored.
+  return [
+    {
+      type: 'PoolCreated',
+      data: {
+        poolId,
+        name,
+        ...(description ? { description } : {}),
+        ...(strategy !== undefined && strategy !== DEFAULT_ROUTING_STRATEGY ? { strategy } : {}),
+        ...(maxMembers ? { maxMembers } : {}),
+      },
+    },
+  ];
 }
 
-/** A rename and a description change are two events, rename first; an empty description clears it. */
+/**
+ * Each change is its own event, in this order: rename, description, strategy, capacity. An empty description clears
+ * it; `maxMembers` 0 lifts the limit. Lowering `maxMembers` below the member count removes nobody.
+ */
 export function decideUpdatePool(command: UpdatePool, state: OrgCatalog, policy: EntitlementPolicy): OrgEvent[] {
   assertGatewayPoolsEnabled(state, policy);
   const pool = requirePool(state, command.data.poolId);
@@ -36,6 +52,17 @@ export function decideUpdatePool(command: UpdatePool, state: OrgCatalog, policy:
     events.push({
       type: 'PoolDescriptionChanged',
       data: { poolId: pool.poolId, ...(nextDescription ? { description: nextDescription } : {}) },
+    });
+  }
+  const { strategy, maxMembers } = command.data;
+  if (strategy !== undefined && strategy !== (pool.strategy ?? DEFAULT_ROUTING_STRATEGY)) {
+    events.push({ type: 'PoolStrategyChanged', data: { poolId: pool.poolId, strategy } });
+  }
+  const nextMax = maxMembers === 0 ? undefined : maxMembers;
+  if (maxMembers !== undefined && nextMax !== pool.maxMembers) {
+    events.push({
+      type: 'PoolCapacityChanged',
+      data: { poolId: pool.poolId, ...(nextMax !== undefined ? { maxMembers: nextMax } : {}) },
     });
   }
   return events;
