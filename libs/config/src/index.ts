@@ -1,4 +1,13 @@
-import { DEFAULT_HEARTBEAT_TTL_MS, type EntitlementPolicy, parseDuration } from '@gwpool/domain';
+import {
+  DEFAULT_ALERT_COOLDOWN_MS,
+  DEFAULT_EJECTION_POLICY,
+  DEFAULT_HEARTBEAT_TTL_MS,
+  type DampingPolicy,
+  type EjectionPolicy,
+  type EntitlementPolicy,
+  NO_DAMPING,
+  parseDuration,
+} from '@gwpool/domain';
 
 export interface Settings {
   natsUrl: string;
@@ -25,7 +34,17 @@ export interface Settings {
   ingestMaxQueued: number;
   /** heartbeat-ingest: the nice value it lowers its CPU priority to, so that queries on the same host go first. */
   ingestNice: number;
+  /** How often gateways are expected to beat: a load report is trusted for two intervals. */
+  heartbeatIntervalMs: number;
+  /** Consecutive checks that change a gateway's health (`HEALTHY_AFTER`, `UNHEALTHY_AFTER`). */
+  damping: DampingPolicy;
+  /** Passive ejection from caller reports (`EJECT_AFTER`, `EJECTION_TIME`, `EJECTION_MAX`). */
+  ejection: EjectionPolicy;
+  /** The least time between two alerts of one kind for one pool. */
+  alertCooldownMs: number;
 }
+
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
 
 export const DEFAULT_COMMAND_CACHE_ORGS = 1000;
 
@@ -124,5 +143,36 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ingestMaxRate: count(env, 'INGEST_MAX_RATE', 0, 0),
     ingestMaxQueued: count(env, 'INGEST_MAX_QUEUED', 1, DEFAULT_INGEST_MAX_QUEUED),
     ingestNice: count(env, 'INGEST_NICE', 0, DEFAULT_INGEST_NICE, 19),
+    ...routingSettings(env),
+  };
+}
+
+function duration(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new SettingsError(`${name} '${text}' is not a duration such as 5s, 10m or 1h`);
+  return ms;
+}
+
+/** Load freshness, flap damping, passive ejection and alert cooldown (docs/design.md, "Routing rules"). */
+function routingSettings(env: NodeJS.ProcessEnv) {
+  const ejection: EjectionPolicy = {
+    failuresToEject: wholeNumber(env, 'EJECT_AFTER', 1, 1_000) ?? DEFAULT_EJECTION_POLICY.failuresToEject,
+    baseEjectionMs: duration(env, 'EJECTION_TIME', DEFAULT_EJECTION_POLICY.baseEjectionMs),
+    maxEjectionMs: duration(env, 'EJECTION_MAX', DEFAULT_EJECTION_POLICY.maxEjectionMs),
+  };
+  if (ejection.maxEjectionMs < ejection.baseEjectionMs) {
+    throw new SettingsError('EJECTION_MAX must be at least EJECTION_TIME');
+  }
+  const damping: DampingPolicy = {
+    healthyAfter: wholeNumber(env, 'HEALTHY_AFTER', 1, 1_000) ?? NO_DAMPING.healthyAfter,
+    unhealthyAfter: wholeNumber(env, 'UNHEALTHY_AFTER', 1, 1_000) ?? NO_DAMPING.unhealthyAfter,
+  };
+  return {
+    heartbeatIntervalMs: duration(env, 'HEARTBEAT_INTERVAL', DEFAULT_HEARTBEAT_INTERVAL_MS),
+    damping,
+    ejection,
+    alertCooldownMs: duration(env, 'ALERT_COOLDOWN', DEFAULT_ALERT_COOLDOWN_MS),
   };
 }

@@ -3,89 +3,61 @@ import {
   type ConsumerTarget,
   type ConsumerType,
   isStorableText,
-  SLUG_PATTERN,
-  TOKEN_PATTERN,
+  LIMITS,
+  ROUTING_STRATEGIES,
+  type RoutingStrategy,
 } from '@gwpool/domain';
+import { IsBoolean, IsIn, IsInt, IsISO8601, isISO8601, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import {
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  isISO8601,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateBy,
-  ValidateIf,
-} from 'class-validator';
+  IsOptional,
+  loadProblem,
+  LoadShape,
+  Required,
+  singleToken,
+  Slug,
+  Storable,
+  Token,
+  TokenList,
+  WholeNumber,
+} from './field-rules.js';
 import { RequestValidationError } from './request-validation-error.js';
 
 const HEARTBEAT_DETAIL_MAX = 1024;
-const TOKEN_MESSAGE = 'must be 1 to 64 letters, digits, underscores or hyphens';
-const SLUG_MESSAGE = 'must be 1 to 32 lowercase letters, digits or hyphens, not starting or ending with a hyphen';
-
-const Token = () => Matches(TOKEN_PATTERN, { message: `$property ${TOKEN_MESSAGE}` });
-const Required = () => IsDefined({ message: '$property is required' });
-// Unlike IsOptional, a null is checked (and refused) rather than let through as a value.
-const IsOptional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-
-/** Free text must be storable: PostgreSQL refuses a NUL character or a lone surrogate, which would fail the write. */
-const Storable = () =>
-  ValidateBy({
-    name: 'storableText',
-    validator: {
-      validate: (value: unknown) => typeof value !== 'string' || isStorableText(value),
-      defaultMessage: () => '$property must not contain a NUL character or a lone surrogate',
-    },
-  });
+const STRATEGY_MESSAGE = `$property must be one of ${ROUTING_STRATEGIES.join(', ')}`;
 
 // Decorators run from the last to the first: the type check comes last so it is reported first.
 export class RegisterGatewayDto {
   @Required() @Token() @IsString() gatewayId!: string;
   @IsOptional() @Storable() @MaxLength(128) @IsString() name?: string;
   @IsOptional() @Token() @IsString() zone?: string;
+  @IsOptional() @TokenList(LIMITS.tags) tags?: string[];
+}
+
+export class DrainGatewayDto {
+  @Required() @Token() @IsString() gatewayId!: string;
+  @Required() @IsBoolean() draining!: boolean;
 }
 
 export class GatewayRefDto {
   @Required() @Token() @IsString() gatewayId!: string;
 }
 
+/** `maxMembers` 0 means no limit, as when it is left out. */
 export class CreatePoolDto {
-  @Required() @Matches(SLUG_PATTERN, { message: `$property ${SLUG_MESSAGE}` }) @IsString() name!: string;
+  @Required() @Slug() @IsString() name!: string;
   @IsOptional() @Storable() @MaxLength(256) @IsString() description?: string;
+  @IsOptional() @IsIn(ROUTING_STRATEGIES, { message: STRATEGY_MESSAGE }) strategy?: RoutingStrategy;
+  @IsOptional() @WholeNumber(0, LIMITS.maxMembers) maxMembers?: number;
 }
 
 export class UpdatePoolDto {
   @Required() @Token() @IsString() poolId!: string;
-  @IsOptional() @Matches(SLUG_PATTERN, { message: `$property ${SLUG_MESSAGE}` }) @IsString() name?: string;
+  @IsOptional() @Slug() @IsString() name?: string;
   /** An empty string clears the description. */
   @IsOptional() @Storable() @MaxLength(256) @IsString() description?: string;
-}
-
-/**
- * The hot path (route.pick, route.resolve) checks its one-token bodies by hand with the same rule as the
- * decorators; anything else goes through full validation, which also words the refusal. It reads the one own data
- * property and nothing inherited, so a prototype key or an accessor cannot stand in for the field.
- */
-function singleToken<T extends object>(dto: new () => T, field: keyof T & string, body: unknown): T | undefined {
-  if (
-    typeof body !== 'object' ||
-    body === null ||
-    Array.isArray(body) ||
-    Object.getPrototypeOf(body) !== Object.prototype
-  )
-    return undefined;
-  const keys = Object.getOwnPropertyNames(body);
-  if (keys.length !== 1 || keys[0] !== field) return undefined;
-  const value: unknown = Object.getOwnPropertyDescriptor(body, field)?.value;
-  if (typeof value !== 'string' || !TOKEN_PATTERN.test(value)) return undefined;
-  const dtoInstance = new dto();
-  (dtoInstance as Record<string, unknown>)[field] = value;
-  return dtoInstance;
+  @IsOptional() @IsIn(ROUTING_STRATEGIES, { message: STRATEGY_MESSAGE }) strategy?: RoutingStrategy;
+  /** 0 lifts the limit. */
+  @IsOptional() @WholeNumber(0, LIMITS.maxMembers) maxMembers?: number;
 }
 
 export class PoolRefDto {
@@ -136,6 +108,8 @@ export class HeartbeatDto {
     'passed' | 'failed';
   @IsOptional() @Storable() @MaxLength(HEARTBEAT_DETAIL_MAX) @IsString() detail?: string;
   @IsOptional() @IsISO8601() sentAt?: string;
+  /** Checked whole by `LoadShape`; copy only its two fields out of it. */
+  @IsOptional() @LoadShape() load?: { activeConnections: number; capacity?: number };
 
   /**
    * Heartbeats come at tens of thousands a second: the bodies full validation would accept are checked by hand, with
@@ -158,6 +132,7 @@ export class HeartbeatDto {
       if (key === 'check' && (value === 'passed' || value === 'failed')) dto.check = value;
       else if (key === 'detail' && isHeartbeatDetail(value)) dto.detail = value;
       else if (key === 'sentAt' && typeof value === 'string' && isISO8601(value)) dto.sentAt = value;
+      else if (key === 'load' && loadProblem(value) === undefined) dto.load = value as HeartbeatDto['load'];
       else return undefined;
     }
     return dto.check === undefined ? undefined : dto;

@@ -1,4 +1,6 @@
 export * from './dtos.js';
+export * from './field-rules.js';
+export * from './route-dtos.js';
 export * from './subjects.js';
 export * from './validation.js';
 export * from './request-validation-error.js';

@@ -1,3 +1,4 @@
+import { loadProblem } from './field-rules.js';
 import { type CheckResult, type ConsumerType, isRecord, isToken, type PoolStatus } from '@gwpool/domain';
 
 /** Pool and gateway views are the domain's own read shapes, sent as they are. */
@@ -17,12 +18,23 @@ export interface PoolHealthUpdate {
   at: string;
 }
 
-/** One accepted heartbeat as heartbeat-ingest passes it on; `at` is the receive time in epoch ms. */
+/** The load a gateway reported in a heartbeat: whole numbers, `capacity` above 0 when given. */
+export interface ReportedLoad {
+  activeConnections: number;
+  capacity?: number;
+}
+
+/**
+ * One accepted heartbeat as heartbeat-ingest passes it on; `at` is the receive time in epoch ms. `load` travels with
+ * the fact but is not stored: it is trusted for two heartbeat intervals only, so after a restart the next heartbeat
+ * brings it back sooner than a stored one would stay fresh.
+ */
 export interface LivenessFact {
   org: string;
   gatewayId: string;
   at: number;
   check: CheckResult;
+  load?: ReportedLoad;
 }
 
 export const MAX_HEARTBEAT_DETAIL = 1024;
@@ -33,7 +45,7 @@ export const MAX_HEARTBEAT_DETAIL = 1024;
  */
 export function isLivenessFact(value: unknown): value is LivenessFact & { detail?: string } {
   if (!isRecord(value)) return false;
-  const { org, gatewayId, at, check, detail } = value;
+  const { org, gatewayId, at, check, detail, load } = value;
   return (
     isToken(org) &&
     isToken(gatewayId) &&
@@ -41,7 +53,8 @@ export function isLivenessFact(value: unknown): value is LivenessFact & { detail
     Number.isSafeInteger(at) &&
     at >= 0 &&
     (check === 'passed' || check === 'failed') &&
-    (detail === undefined || (typeof detail === 'string' && detail.length <= MAX_HEARTBEAT_DETAIL))
+    (detail === undefined || (typeof detail === 'string' && detail.length <= MAX_HEARTBEAT_DETAIL)) &&
+    (load === undefined || loadProblem(load) === undefined)
   );
 }
 

@@ -7,6 +7,7 @@ export const API = 'gwpool.v1';
 export const COMMAND_SUBJECTS = {
   gatewayRegister: `${API}.*.cmd.gateway.register`,
   gatewayDeregister: `${API}.*.cmd.gateway.deregister`,
+  gatewayDrain: `${API}.*.cmd.gateway.drain`,
   poolCreate: `${API}.*.cmd.pool.create`,
   poolUpdate: `${API}.*.cmd.pool.update`,
   poolDelete: `${API}.*.cmd.pool.delete`,
@@ -25,6 +26,10 @@ export const QUERY_SUBJECTS = {
   routeResolve: `${API}.*.query.route.resolve`,
 } as const;
 
+/** Callers report what they saw of a gateway a pick gave them: a plain publish, or a request answered `{}`. */
+export const ROUTE_REPORT_SUBJECT = `${API}.*.route.report`;
+export const routeReportSubject = (org: string): string => `${API}.${org}.route.report`;
+
 export const ADMIN_SUBJECTS = {
   entitlementSet: `${API}.admin.entitlement.set`,
   projectorStatus: `${API}.admin.projector.status`,
@@ -35,6 +40,8 @@ export const ADMIN_SUBJECTS = {
 export const HEARTBEAT_SUBJECT_PATTERN = `${API}.*.heartbeat.*`;
 export const heartbeatSubject = (org: string, gatewayId: string): string => `${API}.${org}.heartbeat.${gatewayId}`;
 export const healthSubject = (org: string, poolId: string): string => `${API}.${org}.health.${poolId}`;
+/** Alerts on a pool's health transitions, at most one per kind per cooldown. */
+export const alertSubject = (org: string, poolId: string): string => `${API}.${org}.alert.${poolId}`;
 export const commandSubject = (org: string, name: string): string => `${API}.${org}.cmd.${name}`;
 export const querySubject = (org: string, name: string): string => `${API}.${org}.query.${name}`;
 
@@ -43,6 +50,12 @@ export const querySubject = (org: string, name: string): string => `${API}.${org
  * Outside `gwpool.v1` on purpose: it is not part of the public API.
  */
 export const LIVENESS_FACTS_SUBJECT = 'gwpool.internal.liveness';
+
+/**
+ * Caller reports, stamped once by the routing-query instance that took them, to every instance (itself included),
+ * so that each applies every report. Not part of the public API.
+ */
+export const ROUTE_REPORTS_SUBJECT = 'gwpool.internal.route-reports';
 
 /**
  * Org tokens that name operator subjects (`gwpool.v1.admin.…`): no tenant may be called so,

@@ -18,6 +18,8 @@ export const WIRE_STATUS: Record<WireErrorCode, number> = {
   POOL_IN_USE: 409,
   INTERNAL: 500,
   NO_HEALTHY_GATEWAY: 503,
+  /** No member of the pool has every tag asked for: retrying changes nothing until the fleet does. */
+  NO_MATCHING_GATEWAY: 422,
   UNAVAILABLE: 503,
 };
 

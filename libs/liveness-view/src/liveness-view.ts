@@ -1,22 +1,46 @@
 import { isLivenessFact, LIVENESS_FACTS_SUBJECT, type LivenessFact } from '@gwpool/contracts';
-import { type GatewayLiveness, type Liveness, newerLiveness } from '@gwpool/domain';
+import {
+  dampCheck,
+  type DampedLiveness,
+  type DampingPolicy,
+  type GatewayLiveness,
+  type Liveness,
+  type LoadReport,
+  NO_DAMPING,
+} from '@gwpool/domain';
 import type { ReadModelStore } from '@gwpool/read-model';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
 
 export type LivenessListener = (facts: readonly LivenessFact[]) => void;
 
-/** The last heartbeat of every gateway, in memory: loaded from the read model, then fed by heartbeat-ingest's facts. */
+/** How checks are damped; every service that judges health must use the same policy and TTL. */
+export interface LivenessOptions {
+  readonly ttlMs: number;
+  readonly damping?: DampingPolicy;
+}
+
+/**
+ * The last heartbeat of every gateway, in memory: loaded from the read model, then fed by heartbeat-ingest's facts.
+ * With damping, each fact's check is folded with `dampCheck`, so what `get` returns is the damped health; a stored
+ * record is taken as it is (a restart forgets a count under way). The last reported load is kept beside it.
+ */
 export class LivenessView {
-  private readonly byOrg = new Map<string, Map<string, Liveness>>();
+  private readonly byOrg = new Map<string, Map<string, DampedLiveness>>();
+  private readonly loads = new Map<string, Map<string, LoadReport>>();
   private readonly listeners: LivenessListener[] = [];
   private readonly logger = new Logger(LivenessView.name);
   private subscription?: Subscription;
 
+  private readonly damping: DampingPolicy;
+
   constructor(
     private readonly nc: NatsConnection,
     private readonly views: ReadModelStore,
-  ) {}
+    private readonly options: LivenessOptions,
+  ) {
+    this.damping = options.damping ?? NO_DAMPING;
+  }
 
   onFacts(listener: LivenessListener): void {
     this.listeners.push(listener);
@@ -24,6 +48,11 @@ export class LivenessView {
 
   get(org: string, gatewayId: string): Liveness | undefined {
     return this.byOrg.get(org)?.get(gatewayId);
+  }
+
+  /** The last load the gateway reported, with the receive time of that heartbeat. */
+  load(org: string, gatewayId: string): LoadReport | undefined {
+    return this.loads.get(org)?.get(gatewayId);
   }
 
   /** The last heartbeat of every gateway of the org heard from, as data. */
@@ -54,10 +83,19 @@ export class LivenessView {
   merge(facts: readonly LivenessFact[]): void {
     for (const fact of facts) {
       let gateways = this.byOrg.get(fact.org);
-      if (!gateways) this.byOrg.set(fact.org, (gateways = new Map<string, Liveness>()));
-      gateways.set(fact.gatewayId, newerLiveness(gateways.get(fact.gatewayId), { at: fact.at, check: fact.check }));
+      if (!gateways) this.byOrg.set(fact.org, (gateways = new Map<string, DampedLiveness>()));
+      const { ttlMs } = this.options;
+      gateways.set(fact.gatewayId, dampCheck(gateways.get(fact.gatewayId), fact.check, fact.at, ttlMs, this.damping));
+      if (fact.load !== undefined) this.keepLoad(fact.org, fact.gatewayId, { ...fact.load, at: fact.at });
     }
     for (const listener of this.listeners) listener(facts);
+  }
+
+  private keepLoad(org: string, gatewayId: string, load: LoadReport): void {
+    let gateways = this.loads.get(org);
+    if (!gateways) this.loads.set(org, (gateways = new Map<string, LoadReport>()));
+    const current = gateways.get(gatewayId);
+    if (current === undefined || current.at <= load.at) gateways.set(gatewayId, load);
   }
 
   stop(): void {
