@@ -124,7 +124,7 @@ describe('the gwpool CLI', () => {
   it('picks a healthy member of a pool named by name', async () => {
     for (let i = 0; i < 5; i += 1) expect(['gw-1\n', 'gw-2\n']).toContain(await ok('route', 'pick', 'edge-eu'));
     const picked = JSON.parse(await ok('route', 'pick', 'edge-eu', '--json')) as Record<string, string>;
-    expect(Object.keys(picked).sort()).toEqual(['gatewayId', 'poolId']);
+    expect(Object.keys(picked).sort()).toEqual(['gatewayId', 'panic', 'poolId', 'zone']);
   });
 
   it('attaches, lists, resolves and detaches consumers', async () => {

@@ -7,6 +7,7 @@ export const heartbeat = (org: string, gatewayId: string) => `gwpool.v1.${org}.h
 /** Gateways that keep beating on their own until told otherwise, as real ones would. */
 export class HeartbeatPump {
   private readonly checks = new Map<string, 'passed' | 'failed' | 'silent'>();
+  private readonly loads = new Map<string, { activeConnections: number; capacity?: number }>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -22,10 +23,21 @@ export class HeartbeatPump {
     this.beat();
   }
 
+  /** The load each later heartbeat of the gateway reports. */
+  setLoad(gatewayId: string, load: { activeConnections: number; capacity?: number }): void {
+    this.loads.set(gatewayId, load);
+    this.beat();
+  }
+
   beat(): void {
     for (const [gatewayId, check] of this.checks) {
+      const load = this.loads.get(gatewayId);
       if (check !== 'silent')
-        this.client.publish(heartbeat(this.org, gatewayId), { check, sentAt: new Date().toISOString() });
+        this.client.publish(heartbeat(this.org, gatewayId), {
+          check,
+          sentAt: new Date().toISOString(),
+          ...(load ? { load } : {}),
+        });
     }
   }
 

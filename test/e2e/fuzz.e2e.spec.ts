@@ -15,7 +15,8 @@ jest.setTimeout(180_000);
 
 const ORG = 'fuzz';
 const FIELDS = ['gatewayId', 'poolId', 'consumerId', 'consumerType', 'name', 'zone', 'description', 'check', 'detail'];
-const MORE_FIELDS = ['sentAt', 'org', 'gatewayPools', 'revision', 'reason'];
+const MORE_FIELDS = ['sentAt', 'org', 'gatewayPools', 'revision', 'reason', 'strategy', 'maxMembers', 'tags'];
+const ROUTING_FIELDS = ['draining', 'exclude', 'key', 'preferZone', 'requireTags', 'outcome', 'load'];
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', '__defineGetter__'];
 
 /** Any JSON value, wrong types for every field included, nested a few levels deep. */
@@ -43,7 +44,7 @@ const breakingValue = fc.oneof(
 );
 
 const anyKey = fc.oneof(
-  fc.constantFrom(...FIELDS, ...MORE_FIELDS),
+  fc.constantFrom(...FIELDS, ...MORE_FIELDS, ...ROUTING_FIELDS),
   fc.constantFrom(...PROTOTYPE_KEYS),
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
@@ -71,17 +72,36 @@ const anyBody = fc.oneof(
 
 /** A valid body per subject, which the fuzzer breaks one field at a time (wrong type, prototype key, extra key). */
 const TEMPLATES: Record<string, Record<string, unknown>> = {
-  [`gwpool.v1.${ORG}.cmd.gateway.register`]: { gatewayId: 'gw-f', name: 'Fuzz', zone: 'z1' },
-  [`gwpool.v1.${ORG}.cmd.pool.create`]: { name: 'fz', description: 'fuzzed' },
-  [`gwpool.v1.${ORG}.cmd.pool.update`]: { poolId: 'p-1', name: 'fz2', description: 'd' },
+  [`gwpool.v1.${ORG}.cmd.gateway.register`]: { gatewayId: 'gw-f', name: 'Fuzz', zone: 'z1', tags: ['gpu', 'pci'] },
+  [`gwpool.v1.${ORG}.cmd.gateway.drain`]: { gatewayId: 'gw-2', draining: true },
+  [`gwpool.v1.${ORG}.cmd.pool.create`]: { name: 'fz', description: 'fuzzed', strategy: 'least-loaded', maxMembers: 3 },
+  [`gwpool.v1.${ORG}.cmd.pool.update`]: {
+    poolId: 'p-1',
+    name: 'fz2',
+    description: 'd',
+    strategy: 'round-robin',
+    maxMembers: 0,
+  },
   [`gwpool.v1.${ORG}.cmd.pool.member.add`]: { poolId: 'p-1', gatewayId: 'gw-1' },
   [`gwpool.v1.${ORG}.cmd.consumer.attach`]: { consumerId: 'c-1', consumerType: 'pam', gatewayId: 'gw-1' },
   [`gwpool.v1.${ORG}.cmd.consumer.detach`]: { consumerId: 'c-1' },
-  [`gwpool.v1.${ORG}.query.route.pick`]: { poolId: 'p-1' },
-  [`gwpool.v1.${ORG}.query.route.resolve`]: { consumerId: 'c-1' },
+  [`gwpool.v1.${ORG}.query.route.pick`]: {
+    poolId: 'p-1',
+    exclude: ['gw-2'],
+    key: 'session-1',
+    preferZone: 'z1',
+    requireTags: ['gpu'],
+  },
+  [`gwpool.v1.${ORG}.query.route.resolve`]: { consumerId: 'c-1', exclude: ['gw-2'], key: 's', requireTags: ['gpu'] },
+  [`gwpool.v1.${ORG}.route.report`]: { poolId: 'p-1', gatewayId: 'gw-1', outcome: 'failed', detail: 'refused' },
   'gwpool.v1.admin.entitlement.set': { org: ORG, gatewayPools: true },
   'gwpool.v1.admin.event.void': { org: ORG, revision: 0, reason: 'fuzz' },
-  [`gwpool.v1.${ORG}.heartbeat.gw-1`]: { check: 'passed', detail: 'ok', sentAt: '2026-01-01T00:00:00Z' },
+  [`gwpool.v1.${ORG}.heartbeat.gw-1`]: {
+    check: 'passed',
+    detail: 'ok',
+    sentAt: '2026-01-01T00:00:00Z',
+    load: { activeConnections: 3, capacity: 10 },
+  },
 };
 
 const brokenTemplate = fc

@@ -67,7 +67,7 @@ describe('hostile input never corrupts the log or stops the views', () => {
     );
   });
 
-  it('answers {"__proto__":null} with VALIDATION_FAILED on all 15 request subjects and the admin commands', async () => {
+  it('answers {"__proto__":null} with VALIDATION_FAILED on all 17 request subjects and the admin commands', async () => {
     for (const subject of [...requestSubjects(org), ...ADMIN_COMMANDS]) {
       const error = expectRefused(await send(subject, '{"__proto__":null}'));
       expect(error?.message).toContain('property __proto__ should not exist');

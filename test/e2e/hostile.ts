@@ -3,10 +3,11 @@ import type { MsgHdrs } from '@nats-io/transport-node';
 import pg from 'pg';
 import { cmd, query } from './fleet.js';
 
-/** The 15 request subjects of an org: 9 commands and 6 queries. */
+/** The 17 request subjects of an org: 10 commands, 6 queries and the route report. */
 export const COMMANDS = [
   'gateway.register',
   'gateway.deregister',
+  'gateway.drain',
   'pool.create',
   'pool.update',
   'pool.delete',
@@ -19,6 +20,7 @@ export const QUERIES = ['pool.get', 'pool.list', 'pool.consumers', 'gateway.list
 export const requestSubjects = (org: string): string[] => [
   ...COMMANDS.map((name) => cmd(org, name)),
   ...QUERIES.map((name) => query(org, name)),
+  `gwpool.v1.${org}.route.report`,
 ];
 export const ADMIN_COMMANDS = ['gwpool.v1.admin.entitlement.set', 'gwpool.v1.admin.event.void'];
 
@@ -30,6 +32,7 @@ export const DOCUMENTED_REFUSALS = [
   'CONFLICT',
   'POOL_IN_USE',
   'NO_HEALTHY_GATEWAY',
+  'NO_MATCHING_GATEWAY',
 ];
 
 export interface RawReply {

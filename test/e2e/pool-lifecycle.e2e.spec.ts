@@ -117,7 +117,12 @@ describe('pool lifecycle: rename, delete, member removal and gateway deregistrat
     const after = await get(poolId);
     expect(after.ok && after.value.total).toBe(1);
     for (let i = 0; i < 40; i += 1) {
-      expect(await stack.client.ok(query(org, 'route.pick'), { poolId })).toEqual({ poolId, gatewayId: 'gw-1' });
+      expect(await stack.client.ok(query(org, 'route.pick'), { poolId })).toEqual({
+        poolId,
+        gatewayId: 'gw-1',
+        zone: 'eu-1',
+        panic: false,
+      });
     }
     expect(codeOf(await stack.client.request(cmd(org, 'pool.member.remove'), { poolId, gatewayId: 'gw-2' }))).toBe(
       'NOT_FOUND',

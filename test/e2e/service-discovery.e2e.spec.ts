@@ -5,6 +5,7 @@ import {
   HEARTBEAT_SUBJECT_PATTERN,
   heartbeatSubject,
   QUERY_SUBJECTS,
+  ROUTE_REPORT_SUBJECT,
 } from '@gwpool/contracts';
 import { packageVersion } from '@gwpool/nats';
 import { TestStack } from '@gwpool/testing';
@@ -20,7 +21,7 @@ const ENDPOINTS: Record<string, { subjects: string[]; queue: string; unqueued?: 
     subjects: [...Object.values(COMMAND_SUBJECTS), ADMIN_SUBJECTS.entitlementSet, ADMIN_SUBJECTS.eventVoid],
     queue: 'pool-command',
   },
-  'routing-query': { subjects: Object.values(QUERY_SUBJECTS), queue: 'routing-query' },
+  'routing-query': { subjects: [...Object.values(QUERY_SUBJECTS), ROUTE_REPORT_SUBJECT], queue: 'routing-query' },
   'heartbeat-ingest': {
     subjects: [HEARTBEAT_SUBJECT_PATTERN, ADMIN_SUBJECTS.ingestStats],
     queue: 'heartbeat-ingest',

@@ -68,7 +68,7 @@ describe('gateway pools are an entitlement of an org, and nothing crosses orgs',
       () => stack.client.request(query('acme', 'route.resolve'), { consumerId: 'ds-1' }),
       (r) => r.ok,
     );
-    expect(resolved.ok && resolved.value).toEqual({ consumerId: 'ds-1', gatewayId: 'gw-1' });
+    expect(resolved.ok && resolved.value).toEqual({ consumerId: 'ds-1', gatewayId: 'gw-1', zone: 'eu-1', panic: false });
     const gateways = await stack.client.ok<{ gateways: { gatewayId: string }[] }>(query('acme', 'gateway.list'), {});
     expect(gateways.gateways.map((g) => g.gatewayId)).toEqual(['gw-1']);
   });

@@ -26,6 +26,8 @@ export interface StackOptions {
   replicas?: number;
   /** A PostgreSQL of the stack's own instead of a database on the shared test server, so a test may restart it. */
   ownPostgres?: boolean;
+  /** How many routing-query instances share the query queue group. */
+  routingQueryInstances?: number;
 }
 
 export interface StackEnv extends Record<string, string> {
@@ -90,7 +92,7 @@ export class TestStack {
       for (let i = 1; i < replicas; i += 1) started.add('projector');
       for (let i = 0; i < Math.max(replicas, options.poolCommandInstances ?? 1); i += 1) started.add('pool-command');
       for (let i = 0; i < replicas; i += 1) started.add('heartbeat-ingest');
-      for (let i = 0; i < replicas; i += 1) started.add('routing-query');
+      for (let i = 0; i < Math.max(replicas, options.routingQueryInstances ?? 1); i += 1) started.add('routing-query');
       await Promise.all(started.processes.map((p) => started.waitReady(p)));
     } catch (error) {
       if (stack) await stack.stop();

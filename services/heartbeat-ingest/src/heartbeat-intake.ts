@@ -7,13 +7,18 @@ import {
   OversizedBody,
   parseHeartbeatSubject,
   parseRequest,
+  type ReportedLoad,
   RequestValidationError,
 } from '@gwpool/contracts';
 import { clip, plainJsonBody, WIRE_LIMITS } from '@gwpool/nats';
 import { Logger } from '@nestjs/common';
-import type { LivenessRecord } from '@gwpool/read-model';
+import type { HeartbeatRecord } from './liveness-recorder.js';
 
 const LOG_EVERY_MS = 10_000;
+
+/** Only the two declared fields of a load the DTO has checked, copied into a fresh object. */
+const loadOf = ({ activeConnections, capacity }: ReportedLoad): ReportedLoad =>
+  capacity === undefined ? { activeConnections } : { activeConnections, capacity };
 /** How long one turn of processing may hold the event loop before the connection is read again. */
 const TURN_MS = 5;
 const CLOCK_EVERY = 64;
@@ -61,7 +66,7 @@ export interface IntakePorts {
   /** Whether the gateway is registered in the org. */
   isRegistered(org: string, gatewayId: string): boolean;
   /** Keeps an accepted heartbeat under `key` (its subject, naming the gateway); false when the record is refused. */
-  record(record: LivenessRecord, key: string): boolean;
+  record(record: HeartbeatRecord, key: string): boolean;
   /** Sends a reply to a heartbeat sent as a request. */
   reply(subject: string, body: object): void;
   /** Counts outcomes in Prometheus too, when metrics are on. */
@@ -182,6 +187,7 @@ export class HeartbeatIntake {
       return this.drop(waiting, 'invalid', `subject '${waiting.subject}' does not name a valid org and gateway`);
     let check: 'passed' | 'failed';
     let detail: string | undefined;
+    let load: ReportedLoad | undefined;
     if (typeof waiting.body === 'string') check = waiting.body;
     else {
       try {
@@ -189,6 +195,7 @@ export class HeartbeatIntake {
         const dto = parseRequest(HeartbeatDto, body);
         check = dto.check;
         detail = dto.detail;
+        load = dto.load;
       } catch (error) {
         // Only the validation message goes back; anything else is a bug, logged here and never shown.
         if (!(error instanceof RequestValidationError))
@@ -201,8 +208,9 @@ export class HeartbeatIntake {
       const why = `gateway '${target.gatewayId}' is not registered in org '${target.org}'`;
       return this.drop(waiting, 'unregistered', why);
     }
-    const record: LivenessRecord = { org: target.org, gatewayId: target.gatewayId, at: waiting.receivedAt, check };
+    const record: HeartbeatRecord = { org: target.org, gatewayId: target.gatewayId, at: waiting.receivedAt, check };
     if (detail) record.detail = detail;
+    if (load) record.load = loadOf(load);
     const kept = this.ports.record(record, waiting.subject);
     if (!kept) {
       const why = `heartbeat of '${target.gatewayId}' in org '${target.org}' is not valid`;

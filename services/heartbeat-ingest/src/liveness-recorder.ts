@@ -1,4 +1,4 @@
-import { heartbeatSubject, isLivenessFact, LIVENESS_FACTS_SUBJECT } from '@gwpool/contracts';
+import { heartbeatSubject, isLivenessFact, LIVENESS_FACTS_SUBJECT, type ReportedLoad } from '@gwpool/contracts';
 import type { LivenessRecord } from '@gwpool/read-model';
 import type { HeartbeatMetrics } from '@gwpool/observability';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -12,7 +12,13 @@ const MAX_BATCH = 5000;
  */
 export const FACTS_PER_MESSAGE = 1000;
 /** A fact is a record without its detail: the replacer lets only these keys through, without copying each record. */
-const FACT_KEYS = ['facts', 'org', 'gatewayId', 'at', 'check'];
+const FACT_KEYS = ['facts', 'org', 'gatewayId', 'at', 'check', 'load', 'activeConnections', 'capacity'];
+
+/**
+ * An accepted heartbeat: what is stored, plus the load that only travels in the facts (the stores write their own
+ * columns, so it is never stored: it is trusted for two heartbeat intervals only).
+ */
+export type HeartbeatRecord = LivenessRecord & { load?: ReportedLoad };
 
 /**
  * Batches accepted heartbeats: every 100 ms (or 5,000 gateways) their facts go out on NATS to the in-memory views,
@@ -20,7 +26,7 @@ const FACT_KEYS = ['facts', 'org', 'gatewayId', 'at', 'check'];
  * Every record is checked before it is kept.
  */
 export class LivenessRecorder {
-  private pending = new Map<string, LivenessRecord>();
+  private pending = new Map<string, HeartbeatRecord>();
   private timer?: NodeJS.Timeout;
   /** Records refused before they were kept (a bug upstream: the intake validates every heartbeat). */
   invalidRecords = 0;
@@ -40,7 +46,7 @@ export class LivenessRecorder {
    * Keeps a valid record for the next flush; returns false, keeping nothing, for an invalid one. `key` names the
    * gateway: its heartbeat subject, which the intake already has.
    */
-  record(record: LivenessRecord, key = heartbeatSubject(record.org, record.gatewayId)): boolean {
+  record(record: HeartbeatRecord, key = heartbeatSubject(record.org, record.gatewayId)): boolean {
     if (!isLivenessFact(record)) {
       this.invalidRecords += 1;
       return false;

@@ -52,7 +52,7 @@ describe('pool-command judging an attach by the liveness it keeps in memory', ()
     // Stored before pool-command starts: loaded with the view.
     await readModel.recordLiveness([{ org, gatewayId: 'gw-stored', at: Date.now(), check: 'passed' }]);
     nc = await connect({ servers: natsUrl });
-    liveness = new LivenessView(nc, readModel);
+    liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs });
     await liveness.start();
     app = await startMicroservice(
       PoolCommandModule.register({ settings, eventLog, liveness, closables: [eventLog, readModel] }),

@@ -13,7 +13,7 @@ const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
 const nc = await connectNats(settings.natsUrl, 'pool-command:liveness');
 // The attach rule judges a target's health from the same in-memory liveness routing-query answers from.
-const liveness = new LivenessView(nc, readModel);
+const liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs, damping: settings.damping });
 observability.nats('liveness-nats', nc);
 // One cheap read of each store: a stream that never exists, and the projector's checkpoint.
 observability.store('event-log', () => eventLog.readStream('gwpool-readiness-probe'));

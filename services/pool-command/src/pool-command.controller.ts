@@ -5,6 +5,7 @@ import {
   ConsumerRefDto,
   consumerTarget,
   CreatePoolDto,
+  DrainGatewayDto,
   GatewayRefDto,
   parseRequest,
   PoolMemberDto,
@@ -14,7 +15,7 @@ import {
   UpdatePoolDto,
   VoidEventDto,
 } from '@gwpool/contracts';
-import type { OrgCommand, OrgCommandData } from '@gwpool/domain';
+import { DEFAULT_ROUTING_STRATEGY, type OrgCommand, type OrgCommandData, type PoolState } from '@gwpool/domain';
 import type { LivenessView } from '@gwpool/liveness-view';
 import { type RequestContext, requestContext } from '@gwpool/nats';
 import { Controller, Inject } from '@nestjs/common';
@@ -39,6 +40,15 @@ const commandOf = (request: RequestContext, command: OrgCommandData): OrgCommand
   },
 });
 
+/** A pool's settings as a create or update left them; `maxMembers` only when there is a limit. */
+const poolReply = (poolId: string, pool: PoolState | undefined) => ({
+  poolId,
+  name: pool?.name,
+  ...(pool?.description ? { description: pool.description } : {}),
+  strategy: pool?.strategy ?? DEFAULT_ROUTING_STRATEGY,
+  ...(pool?.maxMembers !== undefined ? { maxMembers: pool.maxMembers } : {}),
+});
+
 /**
  * Validates the request, builds the command as data and hands it to the handler; replies with what the caller needs
  * next. A command's path runs one way: subject → here → handler → repository → append.
@@ -57,9 +67,18 @@ export class PoolCommandController {
 
   @MessagePattern(COMMAND_SUBJECTS.gatewayRegister)
   async registerGateway(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
-    const { gatewayId, name, zone } = parseRequest(RegisterGatewayDto, body);
-    await this.run(ctx, { type: 'RegisterGateway', data: { gatewayId, name, zone } });
+    const { gatewayId, name, zone, tags } = parseRequest(RegisterGatewayDto, body);
+    const data = { gatewayId, name, zone, ...(tags !== undefined ? { tags: [...tags] } : {}) };
+    await this.run(ctx, { type: 'RegisterGateway', data });
     return { gatewayId };
+  }
+
+  /** A draining gateway keeps its pools and heartbeats, and gets picks only when nothing else is usable. */
+  @MessagePattern(COMMAND_SUBJECTS.gatewayDrain)
+  async drainGateway(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
+    const { gatewayId, draining } = parseRequest(DrainGatewayDto, body);
+    await this.run(ctx, { type: 'DrainGateway', data: { gatewayId, draining } });
+    return { gatewayId, draining };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.gatewayDeregister)
@@ -72,18 +91,23 @@ export class PoolCommandController {
 
   @MessagePattern(COMMAND_SUBJECTS.poolCreate)
   async createPool(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
-    const { name, description } = parseRequest(CreatePoolDto, body);
+    const { name, description, strategy, maxMembers } = parseRequest(CreatePoolDto, body);
     const poolId = randomUUID();
-    await this.run(ctx, { type: 'CreatePool', data: { poolId, name, description } });
-    return { poolId, name, ...(description ? { description } : {}) };
+    const { state } = await this.run(ctx, {
+      type: 'CreatePool',
+      data: { poolId, name, description, strategy, maxMembers },
+    });
+    return poolReply(poolId, state.pools.get(poolId));
   }
 
   @MessagePattern(COMMAND_SUBJECTS.poolUpdate)
   async updatePool(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
-    const { poolId, name, description } = parseRequest(UpdatePoolDto, body);
-    const { state } = await this.run(ctx, { type: 'UpdatePool', data: { poolId, name, description } });
-    const pool = state.pools.get(poolId);
-    return { poolId, name: pool?.name, ...(pool?.description ? { description: pool.description } : {}) };
+    const { poolId, name, description, strategy, maxMembers } = parseRequest(UpdatePoolDto, body);
+    const { state } = await this.run(ctx, {
+      type: 'UpdatePool',
+      data: { poolId, name, description, strategy, maxMembers },
+    });
+    return poolReply(poolId, state.pools.get(poolId));
   }
 
   @MessagePattern(COMMAND_SUBJECTS.poolDelete)

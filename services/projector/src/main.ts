@@ -20,7 +20,7 @@ const readModel = await openReadModel(settings.readModelUrl, settings.readModelN
 const nc = await connectNats(settings.natsUrl, 'projector:health');
 const catalog = new CatalogFollower(eventLog, readModel);
 const writer = new ViewWriter(catalog, readModel, eventLog);
-const liveness = new LivenessView(nc, readModel);
+const liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs, damping: settings.damping });
 const follow = { streamPrefix: ORG_STREAM_PREFIX };
 const applied = observability.followCatalog(catalog, eventLog, { ...follow, logApplied: 'info' });
 const health = new HealthPublisher(nc, catalog, liveness, settings.heartbeatTtlMs, () => applied.caughtUp);

@@ -1,10 +1,9 @@
 import type { Settings } from '@gwpool/config';
-import type { LivenessView } from '@gwpool/liveness-view';
-import type { CatalogFollower } from '@gwpool/log-followers';
 import { SETTINGS, ShutdownCloser, type Closable } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RoutingQueryController } from './routing-query.controller.js';
+import { RouteReports } from './route-reports.js';
 import { RoutingView } from './routing-view.js';
 import { QUERY_HANDLERS } from './routing.queries.js';
 
@@ -12,8 +11,8 @@ import { QUERY_HANDLERS } from './routing.queries.js';
 export class RoutingQueryModule {
   static register(deps: {
     settings: Settings;
-    catalog: CatalogFollower;
-    liveness: LivenessView;
+    view: RoutingView;
+    reports: RouteReports;
     closables: Closable[];
   }): DynamicModule {
     return {
@@ -22,7 +21,8 @@ export class RoutingQueryModule {
       controllers: [RoutingQueryController],
       providers: [
         { provide: SETTINGS, useValue: deps.settings },
-        { provide: RoutingView, useValue: new RoutingView(deps.catalog, deps.liveness, deps.settings) },
+        { provide: RoutingView, useValue: deps.view },
+        { provide: RouteReports, useValue: deps.reports },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
         ...QUERY_HANDLERS,
       ],

@@ -7,6 +7,8 @@ import { connectNats, startMicroservice } from '@gwpool/nats';
 import { Observability } from '@gwpool/observability';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { RoutingQueryModule } from './app.module.js';
+import { RouteReports } from './route-reports.js';
+import { RoutingView } from './routing-view.js';
 
 const settings = loadSettings();
 const observability = await Observability.start('routing-query', settings);
@@ -14,18 +16,23 @@ const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
 const nc = await connectNats(settings.natsUrl, 'routing-query:liveness');
 const catalog = new CatalogFollower(eventLog, readModel);
-const liveness = new LivenessView(nc, readModel);
+const liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs, damping: settings.damping });
 const follower = observability.followCatalog(catalog, eventLog, { streamPrefix: ORG_STREAM_PREFIX });
 observability.nats('liveness-nats', nc);
 // Views load and catch up with the log before the first request is taken, so no query answers from a stale catalog.
 await Promise.all([catalog.start(), liveness.start()]);
 await follower.start().whenCaughtUp();
+const view = new RoutingView(catalog, liveness, settings);
+// Every instance hears every caller report, whichever instance took it.
+const reports = new RouteReports(nc, catalog, view.table, settings.ejection);
+reports.start();
 await startMicroservice(
   RoutingQueryModule.register({
     settings,
-    catalog,
-    liveness,
+    view,
+    reports,
     closables: [
+      { close: async () => reports.stop() },
       { close: () => catalog.stop() },
       { close: async () => liveness.stop() },
       { close: () => nc.drain() },

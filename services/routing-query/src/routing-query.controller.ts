@@ -1,8 +1,21 @@
-import { ConsumerRefDto, EmptyDto, parseRequest, PoolRefDto, QUERY_SUBJECTS } from '@gwpool/contracts';
+import {
+  EmptyDto,
+  parseRequest,
+  PickRouteDto,
+  pickRequestOf,
+  PoolRefDto,
+  QUERY_SUBJECTS,
+  ResolveRouteDto,
+  ROUTE_REPORT_SUBJECT,
+  RouteReportDto,
+} from '@gwpool/contracts';
+import { DomainError } from '@gwpool/domain';
 import { requestContext } from '@gwpool/nats';
 import { Controller, Inject } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
+import { RouteReports } from './route-reports.js';
+import { RoutingView } from './routing-view.js';
 import {
   GetPoolQuery,
   ListGatewaysQuery,
@@ -14,18 +27,43 @@ import {
 
 @Controller()
 export class RoutingQueryController {
-  constructor(@Inject(QueryBus) private readonly queryBus: QueryBus) {}
+  constructor(
+    @Inject(QueryBus) private readonly queryBus: QueryBus,
+    @Inject(RoutingView) private readonly view: RoutingView,
+    @Inject(RouteReports) private readonly reports: RouteReports,
+  ) {}
 
   @MessagePattern(QUERY_SUBJECTS.routePick)
   pick(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { org } = requestContext(ctx);
-    return this.queryBus.execute(new PickRouteQuery(org, parseRequest(PoolRefDto, body).poolId));
+    const dto = parseRequest(PickRouteDto, body);
+    return this.queryBus.execute(new PickRouteQuery(org, dto.poolId, pickRequestOf(dto)));
   }
 
   @MessagePattern(QUERY_SUBJECTS.routeResolve)
   resolve(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { org } = requestContext(ctx);
-    return this.queryBus.execute(new ResolveRouteQuery(org, parseRequest(ConsumerRefDto, body).consumerId));
+    const dto = parseRequest(ResolveRouteDto, body);
+    return this.queryBus.execute(new ResolveRouteQuery(org, dto.consumerId, pickRequestOf(dto)));
+  }
+
+  /**
+   * A caller's report on the gateway a pick gave it. An event pattern takes both a plain publish and a request;
+   * only a request gets the reply, `{}` or the error (a refused publish is counted in the refusal log).
+   */
+  @EventPattern(ROUTE_REPORT_SUBJECT)
+  report(@Payload() body: unknown, @Ctx() ctx: unknown) {
+    const { org } = requestContext(ctx as NatsContext);
+    const dto = parseRequest(RouteReportDto, body);
+    const { catalog, pool } = this.view.pool(org, dto.poolId);
+    if (!pool.members.has(dto.gatewayId)) {
+      throw new DomainError('NOT_FOUND', `gateway '${dto.gatewayId}' is not a member of pool '${pool.name}'`, {
+        poolId: pool.poolId,
+        gatewayId: dto.gatewayId,
+      });
+    }
+    this.reports.take(catalog, dto, Date.now());
+    return {};
   }
 
   @MessagePattern(QUERY_SUBJECTS.poolGet)

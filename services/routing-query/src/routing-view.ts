@@ -1,27 +1,36 @@
 import type { Settings } from '@gwpool/config';
 import {
   assertGatewayPoolsEnabled,
+  type DirectRouteContext,
   DomainError,
-  type HealthyPickContext,
   initialCatalog,
   type LivenessLookup,
   type OrgCatalog,
+  type PickContext,
   type PoolState,
   requirePool,
+  type RoutingPool,
+  suspectUntil,
+  type ViewFacts,
 } from '@gwpool/domain';
 import type { LivenessView } from '@gwpool/liveness-view';
 import type { CatalogFollower } from '@gwpool/log-followers';
+import { RoutingTable } from './routing-table.js';
 
 /** The in-memory state every query reads; nothing here touches a database. */
 export class RoutingView {
-  /** Members as arrays for O(1) random draws, rebuilt when the org's catalog has moved on. */
-  private readonly memberLists = new WeakMap<PoolState, { revision: number; members: readonly string[] }>();
+  readonly table: RoutingTable;
+  /** A load report is trusted for two heartbeat intervals. */
+  private readonly loadFreshMs: number;
 
   constructor(
     readonly catalog: CatalogFollower,
     readonly liveness: LivenessView,
     readonly settings: Settings,
-  ) {}
+  ) {
+    this.table = new RoutingTable(liveness);
+    this.loadFreshMs = 2 * settings.heartbeatIntervalMs;
+  }
 
   get ttlMs(): number {
     return this.settings.heartbeatTtlMs;
@@ -43,13 +52,9 @@ export class RoutingView {
     return { catalog, pool: requirePool(catalog, poolId) };
   }
 
-  members(catalog: OrgCatalog, pool: PoolState): readonly string[] {
-    const revision = this.catalog.revision(catalog.org);
-    const cached = this.memberLists.get(pool);
-    if (cached?.revision === revision) return cached.members;
-    const members = [...pool.members];
-    this.memberLists.set(pool, { revision, members });
-    return members;
+  /** The pool as routing sees it, rebuilt only when the org's catalog has moved on. */
+  routingPool(catalog: OrgCatalog, pool: PoolState): RoutingPool {
+    return this.table.pool(catalog, this.catalog.revision(catalog.org), pool);
   }
 
   lookup(org: string): LivenessLookup {
@@ -57,8 +62,26 @@ export class RoutingView {
   }
 
   /** Health is judged at this moment: the routing rules take the time and randomness from here. */
-  pickContext(org: string): HealthyPickContext {
-    return { liveness: this.lookup(org), now: Date.now(), ttlMs: this.ttlMs, random: Math.random };
+  pickContext(org: string, poolId: string): PickContext {
+    return {
+      now: Date.now(),
+      ttlMs: this.ttlMs,
+      random: Math.random,
+      memory: this.table.memory(org, poolId),
+      loadFreshMs: this.loadFreshMs,
+    };
+  }
+
+  directContext(org: string): DirectRouteContext {
+    return { liveness: this.lookup(org), now: Date.now(), ttlMs: this.ttlMs };
+  }
+
+  /** What views show besides health: each gateway's last load, and each member's ejection while it lasts. */
+  facts(org: string, now: number): ViewFacts {
+    return {
+      load: (gatewayId) => this.liveness.load(org, gatewayId),
+      suspectUntil: (poolId, gatewayId) => suspectUntil(this.table.ejectionsOf(org, poolId).get(gatewayId), now),
+    };
   }
 
   consumer(org: string, consumerId: string) {

@@ -3,10 +3,14 @@ import {
   degradedMarker,
   gatewayViews,
   type OrgCatalog,
+  type PickRequest,
+  pickRoute,
   poolDetails,
+  type PoolState,
   poolSummary,
+  type RoutePicked,
+  refusalError,
   routeThroughGateway,
-  routeThroughPool,
 } from '@gwpool/domain';
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
@@ -49,21 +53,36 @@ export class ListGatewaysQuery extends Query<{ gateways: GatewayView[] } & Maybe
     super();
   }
 }
-export class PickRouteQuery extends Query<{ poolId: string; gatewayId: string }> {
+/** A pick's reply: the member, its zone when it has one, and whether every usable member was suspect. */
+type Picked = { gatewayId: string; zone?: string; panic: boolean };
+
+export class PickRouteQuery extends Query<{ poolId: string } & Picked> {
   constructor(
     readonly org: string,
     readonly poolId: string,
+    readonly request: PickRequest = {},
   ) {
     super();
   }
 }
-export class ResolveRouteQuery extends Query<{ consumerId: string; poolId?: string; gatewayId: string }> {
+export class ResolveRouteQuery extends Query<{ consumerId: string; poolId?: string } & Picked> {
   constructor(
     readonly org: string,
     readonly consumerId: string,
+    readonly request: PickRequest = {},
   ) {
     super();
   }
+}
+
+const pickedReply = ({ gatewayId, zone, panic }: RoutePicked): Picked =>
+  zone === undefined ? { gatewayId, panic } : { gatewayId, zone, panic };
+
+/** The pick pipeline over the pool as this instance holds it (docs/design.md, "Routing rules"). */
+function pickThroughPool(view: RoutingView, catalog: OrgCatalog, pool: PoolState, request: PickRequest): Picked {
+  const outcome = pickRoute(view.routingPool(catalog, pool), request, view.pickContext(catalog.org, pool.poolId));
+  if (!outcome.ok) throw refusalError(outcome);
+  return pickedReply(outcome);
 }
 
 @QueryHandler(GetPoolQuery)
@@ -71,7 +90,9 @@ export class GetPoolHandler implements IQueryHandler<GetPoolQuery> {
   constructor(@Inject(RoutingView) private readonly view: RoutingView) {}
   async execute({ org, poolId }: GetPoolQuery): Promise<PoolDetails & MaybeDegraded> {
     const { catalog, pool } = this.view.pool(org, poolId);
-    return { ...poolDetails(catalog, pool, this.view.lookup(org), Date.now(), this.view.ttlMs), ...degraded(catalog) };
+    const now = Date.now();
+    const facts = this.view.facts(org, now);
+    return { ...poolDetails(catalog, pool, this.view.lookup(org), now, this.view.ttlMs, facts), ...degraded(catalog) };
   }
 }
 
@@ -107,7 +128,8 @@ export class ListGatewaysHandler implements IQueryHandler<ListGatewaysQuery> {
   constructor(@Inject(RoutingView) private readonly view: RoutingView) {}
   async execute({ org }: ListGatewaysQuery) {
     const catalog = this.view.org(org);
-    const gateways = gatewayViews(catalog, this.view.lookup(org), Date.now(), this.view.ttlMs);
+    const now = Date.now();
+    const gateways = gatewayViews(catalog, this.view.lookup(org), now, this.view.ttlMs, this.view.facts(org, now));
     return { gateways: gateways.sort((a, b) => byText(a.gatewayId, b.gatewayId)), ...degraded(catalog) };
   }
 }
@@ -115,25 +137,24 @@ export class ListGatewaysHandler implements IQueryHandler<ListGatewaysQuery> {
 @QueryHandler(PickRouteQuery)
 export class PickRouteHandler implements IQueryHandler<PickRouteQuery> {
   constructor(@Inject(RoutingView) private readonly view: RoutingView) {}
-  async execute({ org, poolId }: PickRouteQuery) {
+  async execute({ org, poolId, request }: PickRouteQuery) {
     const { catalog, pool } = this.view.pool(org, poolId);
-    const gatewayId = routeThroughPool(pool, this.view.members(catalog, pool), this.view.pickContext(org));
-    return { poolId, gatewayId };
+    return { poolId, ...pickThroughPool(this.view, catalog, pool, request) };
   }
 }
 
 @QueryHandler(ResolveRouteQuery)
 export class ResolveRouteHandler implements IQueryHandler<ResolveRouteQuery> {
   constructor(@Inject(RoutingView) private readonly view: RoutingView) {}
-  async execute({ org, consumerId }: ResolveRouteQuery) {
+  async execute({ org, consumerId, request }: ResolveRouteQuery) {
     const { target } = this.view.consumer(org, consumerId);
     if (target.kind === 'pool') {
       const { catalog, pool } = this.view.pool(org, target.poolId);
-      const gatewayId = routeThroughPool(pool, this.view.members(catalog, pool), this.view.pickContext(org));
-      return { consumerId, poolId: pool.poolId, gatewayId };
+      return { consumerId, poolId: pool.poolId, ...pickThroughPool(this.view, catalog, pool, request) };
     }
-    const gatewayId = routeThroughGateway(this.view.org(org), consumerId, target.gatewayId, this.view.pickContext(org));
-    return { consumerId, gatewayId };
+    const catalog = this.view.org(org);
+    const picked = routeThroughGateway(catalog, consumerId, target.gatewayId, this.view.directContext(org), request);
+    return { consumerId, ...pickedReply(picked) };
   }
 }
 

@@ -110,7 +110,7 @@ describe('table rows without colour', () => {
   });
 
   it('aligns a pool’s id and description', () => {
-    const details: PoolDetails = { ...pool, description: 'EU edge', members: [] };
+    const details: PoolDetails = { ...pool, description: 'EU edge', strategy: 'random', members: [] };
     expect(poolFacts(details, plain)).toEqual([
       'id           3f0c9a52-6b1e-4d7e-9a1c-2f4b8e7d1a90',
       'description  EU edge',

@@ -1,0 +1,109 @@
+import { ROUTE_REPORTS_SUBJECT, type RouteReportDto } from '@gwpool/contracts';
+import {
+  type CallerOutcome,
+  type EjectionPolicy,
+  isForgettable,
+  isRecord,
+  isToken,
+  type OrgCatalog,
+  reportOutcome,
+} from '@gwpool/domain';
+import type { CatalogFollower } from '@gwpool/log-followers';
+import { RefusalLog } from '@gwpool/nats';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { RoutingTable } from './routing-table.js';
+
+/** A caller report as every instance applies it: stamped once, with the time the first instance took it. */
+interface StampedReport {
+  origin: string;
+  org: string;
+  poolId: string;
+  gatewayId: string;
+  outcome: CallerOutcome;
+  at: number;
+}
+
+function isStampedReport(value: unknown): value is StampedReport {
+  if (!isRecord(value)) return false;
+  const { origin, org, poolId, gatewayId, outcome, at } = value;
+  return (
+    typeof origin === 'string' &&
+    origin.length <= 64 &&
+    isToken(org) &&
+    isToken(poolId) &&
+    isToken(gatewayId) &&
+    (outcome === 'ok' || outcome === 'failed') &&
+    typeof at === 'number' &&
+    Number.isSafeInteger(at) &&
+    at >= 0
+  );
+}
+
+/**
+ * Caller reports reach one routing-query instance through the queue group; that instance applies the report at
+ * once and passes it on, stamped with its receive time, on an internal subject every instance subscribes to without
+ * a queue group. Each instance applies the others' reports with the same stamp, so all hold the same ejections.
+ * Reports are applied only for members of the pool as the instance's catalog knows them, which bounds the memory
+ * whatever is published.
+ */
+export class RouteReports {
+  readonly origin = randomUUID();
+  private subscription?: Subscription;
+  private readonly logger = new Logger(RouteReports.name);
+  private readonly refusals = new RefusalLog('internal route report', this.logger);
+  applied = 0;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly catalog: CatalogFollower,
+    private readonly table: RoutingTable,
+    private readonly policy: EjectionPolicy,
+  ) {}
+
+  start(): void {
+    this.subscription = this.nc.subscribe(ROUTE_REPORTS_SUBJECT, {
+      callback: (error, msg) => {
+        if (error) return this.logger.warn(String(error));
+        let report: unknown;
+        try {
+          report = msg.json();
+        } catch {
+          return this.refusals.note('not JSON');
+        }
+        if (!isStampedReport(report)) return this.refusals.note('malformed');
+        if (report.origin === this.origin) return;
+        const catalog = this.catalog.get(report.org);
+        if (catalog !== undefined) this.apply(catalog, report);
+      },
+    });
+  }
+
+  /** A report this instance took from a caller: applied here, then passed on to every other instance. */
+  take(catalog: OrgCatalog, report: RouteReportDto, now: number): void {
+    const stamped: StampedReport = {
+      origin: this.origin,
+      org: catalog.org,
+      poolId: report.poolId,
+      gatewayId: report.gatewayId,
+      outcome: report.outcome,
+      at: now,
+    };
+    this.apply(catalog, stamped);
+    this.nc.publish(ROUTE_REPORTS_SUBJECT, JSON.stringify(stamped));
+  }
+
+  private apply(catalog: OrgCatalog, { poolId, gatewayId, outcome, at }: StampedReport): void {
+    if (catalog.pools.get(poolId)?.members.has(gatewayId) !== true) return;
+    const states = this.table.ejectionsOf(catalog.org, poolId);
+    const next = reportOutcome(states.get(gatewayId), outcome, at, this.policy);
+    if (isForgettable(next, at, this.policy)) states.delete(gatewayId);
+    else states.set(gatewayId, next);
+    this.applied += 1;
+  }
+
+  stop(): void {
+    this.subscription?.unsubscribe();
+  }
+}

@@ -1,0 +1,137 @@
+import {
+  type EjectionState,
+  type Liveness,
+  type LoadReport,
+  newRoutingMemory,
+  type OrgCatalog,
+  type PoolState,
+  type RoutingMember,
+  type RoutingMemory,
+  type RoutingPool,
+} from '@gwpool/domain';
+import type { LivenessView } from '@gwpool/liveness-view';
+
+/**
+ * A gateway as routing sees it. Zone, tags and drain come from the catalog at one revision; liveness and load are
+ * read from the liveness view at each look, so a heartbeat needs no rebuild.
+ */
+class LiveMember implements RoutingMember {
+  constructor(
+    private readonly view: LivenessView,
+    private readonly org: string,
+    readonly gatewayId: string,
+    readonly zone: string | undefined,
+    readonly tags: readonly string[],
+    readonly draining: boolean,
+  ) {}
+
+  get liveness(): Liveness | undefined {
+    return this.view.get(this.org, this.gatewayId);
+  }
+
+  get load(): LoadReport | undefined {
+    return this.view.load(this.org, this.gatewayId);
+  }
+}
+
+const NO_TAGS: readonly string[] = [];
+
+/** What routing keeps of one org at one catalog revision; rebuilt lazily, pool by pool, when the revision moves. */
+interface OrgRouting {
+  revision: number;
+  readonly members: Map<string, LiveMember>;
+  readonly pools: Map<string, RoutingPool>;
+}
+
+/**
+ * Everything a pick reads besides the catalog, per routing-query instance: the pools as routing pools (member
+ * arrays that stay the same between picks while membership does), each pool's routing memory (round-robin cursor,
+ * picks since each load report) and each pool's passive ejections. The memory and ejections outlive a catalog
+ * change; those of a deleted pool or a departed member are dropped at the next rebuild of the org.
+ */
+export class RoutingTable {
+  private readonly orgs = new Map<string, OrgRouting>();
+  private readonly memories = new Map<string, RoutingMemory>();
+  private readonly ejections = new Map<string, Map<string, EjectionState>>();
+
+  constructor(private readonly liveness: LivenessView) {}
+
+  /** The routing pool of `pool` as of `revision` of its org's catalog. */
+  pool(catalog: OrgCatalog, revision: number, pool: PoolState): RoutingPool {
+    const org = this.orgAt(catalog, revision);
+    let routing = org.pools.get(pool.poolId);
+    if (routing === undefined) {
+      routing = {
+        poolId: pool.poolId,
+        name: pool.name,
+        members: [...pool.members].map((gatewayId) => this.member(catalog, org, gatewayId)),
+        strategy: pool.strategy ?? 'random',
+        suspects: this.ejectionsOf(catalog.org, pool.poolId),
+      };
+      org.pools.set(pool.poolId, routing);
+    }
+    return routing;
+  }
+
+  memory(org: string, poolId: string): RoutingMemory {
+    const key = poolKey(org, poolId);
+    let memory = this.memories.get(key);
+    if (memory === undefined) this.memories.set(key, (memory = newRoutingMemory()));
+    return memory;
+  }
+
+  /** The pool's ejection states by gateway id; routing reads it as the pool's suspects. */
+  ejectionsOf(org: string, poolId: string): Map<string, EjectionState> {
+    const key = poolKey(org, poolId);
+    let states = this.ejections.get(key);
+    if (states === undefined) this.ejections.set(key, (states = new Map<string, EjectionState>()));
+    return states;
+  }
+
+  private orgAt(catalog: OrgCatalog, revision: number): OrgRouting {
+    let org = this.orgs.get(catalog.org);
+    if (org === undefined) {
+      org = { revision, members: new Map(), pools: new Map() };
+      this.orgs.set(catalog.org, org);
+    } else if (org.revision !== revision) {
+      org.revision = revision;
+      org.members.clear();
+      org.pools.clear();
+      this.forgetDeparted(catalog);
+    }
+    return org;
+  }
+
+  private member(catalog: OrgCatalog, org: OrgRouting, gatewayId: string): LiveMember {
+    let member = org.members.get(gatewayId);
+    if (member === undefined) {
+      const gateway = catalog.gateways.get(gatewayId);
+      member = new LiveMember(
+        this.liveness,
+        catalog.org,
+        gatewayId,
+        gateway?.zone,
+        gateway?.tags ?? NO_TAGS,
+        gateway?.draining === true,
+      );
+      org.members.set(gatewayId, member);
+    }
+    return member;
+  }
+
+  /** Drops the memory and ejections of pools that are gone, and the ejections of members that left. */
+  private forgetDeparted(catalog: OrgCatalog): void {
+    const prefix = poolKey(catalog.org, '');
+    for (const key of this.memories.keys()) {
+      if (key.startsWith(prefix) && !catalog.pools.has(key.slice(prefix.length))) this.memories.delete(key);
+    }
+    for (const [key, states] of this.ejections) {
+      if (!key.startsWith(prefix)) continue;
+      const pool = catalog.pools.get(key.slice(prefix.length));
+      if (pool === undefined) this.ejections.delete(key);
+      else for (const gatewayId of states.keys()) if (!pool.members.has(gatewayId)) states.delete(gatewayId);
+    }
+  }
+}
+
+const poolKey = (org: string, poolId: string): string => `${org}\u0000${poolId}`;
