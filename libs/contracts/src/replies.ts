@@ -18,6 +18,17 @@ export interface PoolHealthUpdate {
   at: string;
 }
 
+/** What `gwpool.v1.{org}.alert.{poolId}` carries: one transition of a pool's health, after the cooldown. */
+export interface PoolAlertMessage {
+  poolId: string;
+  name: string;
+  kind: 'down' | 'degraded' | 'recovered';
+  status: PoolStatus;
+  healthy: number;
+  total: number;
+  at: string;
+}
+
 /** The load a gateway reported in a heartbeat: whole numbers, `capacity` above 0 when given. */
 export interface ReportedLoad {
   activeConnections: number;

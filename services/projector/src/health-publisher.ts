@@ -11,6 +11,7 @@ import type { CatalogFollower } from '@gwpool/log-followers';
 import { type LogScope, runInLogScope } from '@gwpool/observability';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
+import type { AlertPublisher } from './alert-publisher.js';
 
 const TICK_MS = 200;
 
@@ -50,6 +51,8 @@ export class HealthPublisher {
     private readonly ttlMs: number,
     /** Whether the catalog follows the log live: events replayed at start cause no publication of their own. */
     private readonly live: () => boolean = () => true,
+    /** Told of each change and each full sweep, to alert on transitions. */
+    private readonly alerts?: AlertPublisher,
   ) {}
 
   start(): void {
@@ -81,6 +84,7 @@ export class HealthPublisher {
     }
     for (const key of this.last.keys()) if (!seen.has(key)) this.last.delete(key);
     for (const key of this.causes.keys()) if (!seen.has(key)) this.causes.delete(key);
+    this.alerts?.sweepDone(seen);
   }
 
   /** Only the pools of the gateways that just beat. */
@@ -114,6 +118,7 @@ export class HealthPublisher {
     )
       return key;
     this.last.set(key, { org, name, status, healthy, total });
+    this.alerts?.sample(key, org, pool, { status, healthy, total }, now);
     const update: PoolHealthUpdate = {
       poolId: pool.poolId,
       name,

@@ -9,6 +9,7 @@ import { Observability } from '@gwpool/observability';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { hostname } from 'node:os';
 import { ProjectorModule } from './app.module.js';
+import { AlertPublisher } from './alert-publisher.js';
 import { HealthPublisher } from './health-publisher.js';
 import { ViewWriter } from './view-writer.js';
 import { WriterLeadership } from './writer-leadership.js';
@@ -23,12 +24,20 @@ const writer = new ViewWriter(catalog, readModel, eventLog);
 const liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs, damping: settings.damping });
 const follow = { streamPrefix: ORG_STREAM_PREFIX };
 const applied = observability.followCatalog(catalog, eventLog, { ...follow, logApplied: 'info' });
-const health = new HealthPublisher(nc, catalog, liveness, settings.heartbeatTtlMs, () => applied.caughtUp);
+let active = false;
+const alerts = new AlertPublisher(nc, settings.alertCooldownMs, () => active);
+const health = new HealthPublisher(nc, catalog, liveness, settings.heartbeatTtlMs, () => applied.caughtUp, alerts);
 // Every instance follows the log in memory; the one holding the writer lease writes the views and publishes health.
 const leadership = new WriterLeadership(readModel, PROJECTOR_CHECKPOINT, `${hostname()}:${process.pid}`, {
   activate: (lease) => writer.activate(lease),
   deactivate: () => writer.deactivate(),
-  roleChanged: (role) => health.setActive(role !== 'standby'),
+  roleChanged: (role) => {
+    const wasActive = active;
+    active = role !== 'standby';
+    // A new writer takes the pools' status at its first sweep as the baseline: the last one announced what came before.
+    if (active && !wasActive) alerts.reset();
+    health.setActive(active);
+  },
 });
 writer.onLeaseLost = () => void leadership.lost();
 // The stored views: as this process last wrote them, or as a standby last saw the active writer store them.
@@ -45,6 +54,7 @@ stored.start();
 health.start();
 writer.startStandby();
 leadership.start();
+alerts.start();
 await startMicroservice(
   ProjectorModule.register({
     catalog,
@@ -53,6 +63,7 @@ await startMicroservice(
     leadership,
     closables: [
       { close: async () => health.stop() },
+      { close: async () => alerts.stop() },
       { close: () => catalog.stop() },
       // The last batch goes out under the lease, which is then given up so a standby takes over at once.
       { close: () => writer.stop() },
