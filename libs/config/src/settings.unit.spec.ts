@@ -72,3 +72,43 @@ describe('observability settings', () => {
     expect(() => loadSettings({ ...required, [name]: value })).toThrow(message);
   });
 });
+
+describe('routing settings', () => {
+  it('default to 10 s heartbeats, no damping, ejection after 3 failures for 30 s to 300 s, and 60 s between alerts', () => {
+    expect(loadSettings(required)).toMatchObject({
+      heartbeatIntervalMs: 10_000,
+      damping: { healthyAfter: 1, unhealthyAfter: 1 },
+      ejection: { failuresToEject: 3, baseEjectionMs: 30_000, maxEjectionMs: 300_000 },
+      alertCooldownMs: 60_000,
+    });
+  });
+
+  it('reads each of them', () => {
+    const env = {
+      ...required,
+      HEARTBEAT_INTERVAL: '5s',
+      HEALTHY_AFTER: '2',
+      UNHEALTHY_AFTER: '3',
+      EJECT_AFTER: '5',
+      EJECTION_TIME: '10s',
+      EJECTION_MAX: '2m',
+      ALERT_COOLDOWN: '90s',
+    };
+    expect(loadSettings(env)).toMatchObject({
+      heartbeatIntervalMs: 5_000,
+      damping: { healthyAfter: 2, unhealthyAfter: 3 },
+      ejection: { failuresToEject: 5, baseEjectionMs: 10_000, maxEjectionMs: 120_000 },
+      alertCooldownMs: 90_000,
+    });
+  });
+
+  it('refuses malformed values, naming the setting', () => {
+    expect(() => loadSettings({ ...required, HEALTHY_AFTER: '0' })).toThrow('HEALTHY_AFTER');
+    expect(() => loadSettings({ ...required, UNHEALTHY_AFTER: 'two' })).toThrow('UNHEALTHY_AFTER');
+    expect(() => loadSettings({ ...required, EJECT_AFTER: '1.5' })).toThrow('EJECT_AFTER');
+    expect(() => loadSettings({ ...required, ALERT_COOLDOWN: '60' })).toThrow("ALERT_COOLDOWN '60'");
+    expect(() => loadSettings({ ...required, EJECTION_TIME: '10m', EJECTION_MAX: '1m' })).toThrow(
+      'EJECTION_MAX must be at least EJECTION_TIME',
+    );
+  });
+});
