@@ -24,6 +24,7 @@ import { memoryFigures } from './scenarios/memory.js';
 import { profileRouting } from './scenarios/profile.js';
 import { rebuildScenario } from './scenarios/rebuild.js';
 import { routingScenario } from './scenarios/routing.js';
+import { routingStrategiesScenario } from './scenarios/routing-strategies.js';
 
 const FULL: Sizes = {
   fleet: { orgs: 100, gateways: 500, pools: 100, members: 3, bigPools: 5 },
@@ -152,6 +153,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       }
     };
     if (has('routing')) await scenario('1 route.pick', () => routingScenario(context));
+    if (has('routing')) await scenario('1b route.pick strategies', () => routingStrategiesScenario(context));
     if (has('memory')) await scenario('5 memory', async () => memoryFigures(context, 'fleet loaded', { target: true }));
     if (has('routing') && figures.some((f) => f.scenario.startsWith('1') && f.met === false)) {
       await scenario('1 route.pick missed a target: CPU profile of routing-query', () => profileRouting(context));

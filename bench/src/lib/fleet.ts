@@ -24,6 +24,8 @@ export interface Fleet {
   orgs: CommandOrg[];
   smallPools: PoolRef[];
   bigPools: PoolRef[];
+  /** In each big pool's org, a pool of the same members per non-default strategy (scenario 1b). */
+  strategyPools: { roundRobin: PoolRef[]; leastLoaded: PoolRef[] };
   /** Org `bench-probe`: a pool whose member fails its check, and one whose member falls silent. */
   probe: { org: string; fail: ProbePool; silence: ProbePool };
   events: number;
@@ -91,15 +93,21 @@ export function fleetEvents({ orgs, gateways, pools, members, bigPools }: FleetS
   const fleetOrgs: CommandOrg[] = [];
   const smallPools: PoolRef[] = [];
   const big: PoolRef[] = [];
+  const strategyPools: Fleet['strategyPools'] = { roundRobin: [], leastLoaded: [] };
   const orgEvents: OrgEvents[] = [];
   for (let o = 0; o < orgs; o += 1) {
     const org = `org-${o}`;
     const meta = metadataOf(randomUUID());
     const events: NewEvent[] = [];
     const gatewayIds = Array.from({ length: gateways }, (_, g) => `gw-${g}`);
-    for (const gatewayId of gatewayIds) {
-      events.push(event('GatewayRegistered', { gatewayId, name: `gateway ${gatewayId}`, zone: `zone-${o % 3}` }, meta));
-    }
+    const hasBigPool = o < bigPools;
+    gatewayIds.forEach((gatewayId, g) => {
+      // A big pool's gateways spread over three zones, one in four tagged, for the preferZone and requireTags picks.
+      const placement = hasBigPool
+        ? { zone: `zone-${g % 3}`, ...(g % 4 === 0 ? { tags: ['pci'] } : {}) }
+        : { zone: `zone-${o % 3}` };
+      events.push(event('GatewayRegistered', { gatewayId, name: `gateway ${gatewayId}`, ...placement }, meta));
+    });
     const poolIds: string[] = [];
     for (let p = 0; p < pools; p += 1) {
       const poolId = randomUUID();
@@ -111,6 +119,17 @@ export function fleetEvents({ orgs, gateways, pools, members, bigPools }: FleetS
         : Array.from({ length: members }, (_, m) => gatewayIds[(p * members + m) % gatewayIds.length] as string);
       for (const gatewayId of memberIds) events.push(event('PoolMemberAdded', { poolId, gatewayId }, meta));
       (isBig ? big : smallPools).push({ org, poolId });
+    }
+    if (hasBigPool) {
+      for (const [strategy, refs] of [
+        ['round-robin', strategyPools.roundRobin],
+        ['least-loaded', strategyPools.leastLoaded],
+      ] as const) {
+        const poolId = randomUUID();
+        events.push(event('PoolCreated', { poolId, name: strategy, strategy }, meta));
+        for (const gatewayId of gatewayIds) events.push(event('PoolMemberAdded', { poolId, gatewayId }, meta));
+        refs.push({ org, poolId });
+      }
     }
     fleetOrgs.push({ org, gatewayIds, poolIds });
     orgEvents.push({ org, events });
@@ -136,6 +155,7 @@ export function fleetEvents({ orgs, gateways, pools, members, bigPools }: FleetS
     orgs: fleetOrgs,
     smallPools,
     bigPools: big,
+    strategyPools,
     probe,
     events: orgEvents.reduce((n, o) => n + o.events.length, 0),
   };
