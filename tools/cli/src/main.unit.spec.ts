@@ -43,7 +43,7 @@ describe('exit status and messages of the command line', () => {
     const update = await cli(['--org', 'acme', 'pools', 'update', 'edge-eu']);
     expect([update.code, update.stderr.split('\n')[0]]).toEqual([
       2,
-      'gwpool: nothing to change: give --name or --description',
+      'gwpool: nothing to change: give --name, --description, --strategy or --max-members',
     ]);
   });
 

@@ -16,7 +16,7 @@ async function poolNames(ctx: CliContext): Promise<Map<string, string>> {
 }
 
 export const gatewaysCommands: CommandGroup = (program, kit) => {
-  const gateways = program.command('gateways').description('register, list and deregister gateways');
+  const gateways = program.command('gateways').description('register, list, drain and deregister gateways');
 
   gateways
     .command('register')
@@ -24,16 +24,36 @@ export const gatewaysCommands: CommandGroup = (program, kit) => {
     .argument('<gateway>', 'gateway id: letters, digits, underscores or hyphens')
     .option('-n, --name <name>', 'display name')
     .option('-z, --zone <zone>', 'zone, for example eu-central-1a')
+    .option('-t, --tag <tag...>', 'capability tags, for example pci')
     .action(
       kit.action(async (ctx, command) => {
-        const { name, zone } = command.opts<{ name?: string; zone?: string }>();
+        const { name, zone, tag } = command.opts<{ name?: string; zone?: string; tag?: string[] }>();
         const body = {
           gatewayId: command.args[0],
           ...(name === undefined ? {} : { name }),
           ...(zone === undefined ? {} : { zone }),
+          ...(tag === undefined ? {} : { tags: tag }),
         };
         const reply = await ctx.command<{ gatewayId: string }>('gatewayRegister', body);
         ctx.out.reply(reply, (r) => ctx.out.line(`registered gateway ${r.gatewayId}`));
+      }),
+    );
+
+  gateways
+    .command('drain')
+    .description('stop new picks of a gateway while its pools have others (maintenance); --off ends it')
+    .argument('<gateway>', 'gateway id')
+    .option('--off', 'end the drain')
+    .action(
+      kit.action(async (ctx, command) => {
+        const draining = command.opts<{ off?: boolean }>().off !== true;
+        const reply = await ctx.command<{ gatewayId: string }>('gatewayDrain', {
+          gatewayId: command.args[0],
+          draining,
+        });
+        ctx.out.reply(reply, (r) =>
+          ctx.out.line(`${draining ? 'draining' : 'no longer draining'} gateway ${r.gatewayId}`),
+        );
       }),
     );
 

@@ -43,6 +43,17 @@ async function details(ctx: CliContext, pools: PoolSummary[]): Promise<PoolDetai
   return found.filter((pool): pool is PoolDetails => pool !== undefined);
 }
 
+interface RoutingOptions {
+  strategy?: string;
+  maxMembers?: string;
+}
+
+/** The strategy as given (the service checks it); `--max-members` as a number, or the text when it is not one. */
+function routingBody({ strategy, maxMembers }: RoutingOptions): Record<string, unknown> {
+  const count = maxMembers !== undefined && /^\d+$/.test(maxMembers) ? Number(maxMembers) : maxMembers;
+  return { ...(strategy === undefined ? {} : { strategy }), ...(count === undefined ? {} : { maxMembers: count }) };
+}
+
 export const poolsCommands: CommandGroup = (program, kit) => {
   const pools = program.command('pools').description('list, inspect, create, change and delete pools');
 
@@ -93,10 +104,16 @@ export const poolsCommands: CommandGroup = (program, kit) => {
     .description('create a pool')
     .argument('<name>', 'pool name: lowercase letters, digits and hyphens, unique in the org')
     .option('-d, --description <text>', 'what the pool is for')
+    .option('-s, --strategy <strategy>', 'random (default), round-robin or least-loaded')
+    .option('-m, --max-members <count>', 'the most members the pool accepts')
     .action(
       kit.action(async (ctx, command) => {
-        const { description } = command.opts<{ description?: string }>();
-        const body = { name: command.args[0], ...(description === undefined ? {} : { description }) };
+        const { description, ...routing } = command.opts<{ description?: string } & RoutingOptions>();
+        const body = {
+          name: command.args[0],
+          ...(description === undefined ? {} : { description }),
+          ...routingBody(routing),
+        };
         const reply = await ctx.command<{ poolId: string; name: string }>('poolCreate', body);
         ctx.out.reply(reply, (pool) => ctx.out.line(`created pool ${pool.name} (id ${pool.poolId})`));
       }),
@@ -108,16 +125,21 @@ export const poolsCommands: CommandGroup = (program, kit) => {
     .argument('<pool>', 'pool name or id')
     .option('-n, --name <name>', 'new name')
     .option('-d, --description <text>', 'new description ("" clears it)')
+    .option('-s, --strategy <strategy>', 'random, round-robin or least-loaded')
+    .option('-m, --max-members <count>', 'the most members the pool accepts (0 lifts the limit)')
     .action(
       kit.action(async (ctx, command) => {
-        const { name, description } = command.opts<{ name?: string; description?: string }>();
-        if (name === undefined && description === undefined)
-          throw new UsageError('nothing to change: give --name or --description');
+        const { name, description, ...routing } = command.opts<
+          { name?: string; description?: string } & RoutingOptions
+        >();
+        if (name === undefined && description === undefined && Object.keys(routingBody(routing)).length === 0)
+          throw new UsageError('nothing to change: give --name, --description, --strategy or --max-members');
         const { poolId } = await resolvePool(ctx, command.args[0] as string);
         const body = {
           poolId,
           ...(name === undefined ? {} : { name }),
           ...(description === undefined ? {} : { description }),
+          ...routingBody(routing),
         };
         const reply = await ctx.command<{ name: string }>('poolUpdate', body);
         ctx.out.reply(reply, (pool) => ctx.out.line(`updated pool ${pool.name}`));
