@@ -6,6 +6,7 @@ import { type BenchContext, fleetOf } from '../lib/context.js';
 import type { PoolRef } from '../lib/fleet.js';
 import { echoOf, requestRun, Series, type SeriesSummary } from '../lib/load.js';
 import { summarize } from '../lib/stats.js';
+import { pickCosts } from './pick-cost.js';
 
 const pick = ({ org, poolId }: PoolRef, options: Record<string, unknown> = {}): RequestItem => ({
   subject: `gwpool.v1.${org}.query.route.pick`,
@@ -66,7 +67,17 @@ export async function routingStrategiesScenario(ctx: BenchContext): Promise<Reco
   }
 
   const summaries = Object.fromEntries([...series].map(([key, s]) => [key, s.summary]));
-  ctx.details['routingStrategies'] = { summaries };
+  const costs = pickCosts();
+  ctx.details['routingStrategies'] = { summaries, pickCosts: costs };
+  for (const { label, nsPerPick } of costs) {
+    ctx.figure({
+      scenario: '1b route.pick strategies',
+      figure: `pickRoute alone, in process, pool of 500, ${label}`,
+      value: nsPerPick / 1000,
+      unit: 'µs',
+      runs: 3,
+    });
+  }
   const yardstick = summaries['echo'];
   if (!yardstick) throw new Error('no echo runs');
   for (const t of targets) {
