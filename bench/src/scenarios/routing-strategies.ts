@@ -1,7 +1,7 @@
 // Scenario 1b: route.pick on pools of 500 members with each strategy and each pick option, sequential, next to plain
 // random and the raw echo yardstick, interleaved run by run as in scenario 1. The least-loaded pool's gateways report
 // a fresh load just before each of its runs, so its picks take the two-choice path rather than the random fallback.
-import type { RequestItem } from '../clients/protocol.js';
+import type { RequestItem } from '@gwpool/load-clients';
 import { type BenchContext, fleetOf } from '../lib/context.js';
 import type { PoolRef } from '../lib/fleet.js';
 import { echoOf, requestRun, Series, type SeriesSummary } from '../lib/load.js';
