@@ -99,7 +99,12 @@ describe('consumers route through a pool or a single gateway', () => {
       (r) => r.ok,
       { label: 'ds-1 resolvable' },
     );
-    expect(resolved.ok && resolved.value).toEqual({ consumerId: 'ds-1', gatewayId: 'gw-3' });
+    expect(resolved.ok && resolved.value).toEqual({
+      consumerId: 'ds-1',
+      gatewayId: 'gw-3',
+      zone: 'eu-1',
+      panic: false,
+    });
   });
 
   it('moves a consumer when it is attached elsewhere, so the old pool can be deleted', async () => {

@@ -30,7 +30,7 @@ describe('pool lifecycle: rename, delete, member removal and gateway deregistrat
   it('renames a pool and frees its old name at once', async () => {
     const poolId = await poolWith(stack.client, org, 'alpha', []);
     const renamed = await stack.client.ok(cmd(org, 'pool.update'), { poolId, name: 'beta', description: 'primary' });
-    expect(renamed).toEqual({ poolId, name: 'beta', description: 'primary' });
+    expect(renamed).toEqual({ poolId, name: 'beta', description: 'primary', strategy: 'random' });
     const again = await stack.client.ok<{ poolId: string }>(cmd(org, 'pool.create'), { name: 'alpha' });
     expect(again.poolId).not.toBe(poolId);
     await eventually(
@@ -49,7 +49,7 @@ describe('pool lifecycle: rename, delete, member removal and gateway deregistrat
       'NOT_FOUND',
     );
     const cleared = await stack.client.ok(cmd(org, 'pool.update'), { poolId, description: '' });
-    expect(cleared).toEqual({ poolId, name: 'gamma' });
+    expect(cleared).toEqual({ poolId, name: 'gamma', strategy: 'random' });
     await eventually(
       () => get(poolId),
       (r) => r.ok && r.value.name === 'gamma',
