@@ -51,8 +51,9 @@ interface OrgRouting {
  */
 export class RoutingTable {
   private readonly orgs = new Map<string, OrgRouting>();
-  private readonly memories = new Map<string, RoutingMemory>();
-  private readonly ejections = new Map<string, Map<string, EjectionState>>();
+  /** By org, then pool id: a catalog change of one org only looks at that org's pools. */
+  private readonly memories = new Map<string, Map<string, RoutingMemory>>();
+  private readonly ejections = new Map<string, Map<string, Map<string, EjectionState>>>();
 
   constructor(private readonly liveness: LivenessView) {}
 
@@ -74,17 +75,17 @@ export class RoutingTable {
   }
 
   memory(org: string, poolId: string): RoutingMemory {
-    const key = poolKey(org, poolId);
-    let memory = this.memories.get(key);
-    if (memory === undefined) this.memories.set(key, (memory = newRoutingMemory()));
+    const pools = orgEntry(this.memories, org);
+    let memory = pools.get(poolId);
+    if (memory === undefined) pools.set(poolId, (memory = newRoutingMemory()));
     return memory;
   }
 
   /** The pool's ejection states by gateway id; routing reads it as the pool's suspects. */
   ejectionsOf(org: string, poolId: string): Map<string, EjectionState> {
-    const key = poolKey(org, poolId);
-    let states = this.ejections.get(key);
-    if (states === undefined) this.ejections.set(key, (states = new Map<string, EjectionState>()));
+    const pools = orgEntry(this.ejections, org);
+    let states = pools.get(poolId);
+    if (states === undefined) pools.set(poolId, (states = new Map<string, EjectionState>()));
     return states;
   }
 
@@ -121,17 +122,19 @@ export class RoutingTable {
 
   /** Drops the memory and ejections of pools that are gone, and the ejections of members that left. */
   private forgetDeparted(catalog: OrgCatalog): void {
-    const prefix = poolKey(catalog.org, '');
-    for (const key of this.memories.keys()) {
-      if (key.startsWith(prefix) && !catalog.pools.has(key.slice(prefix.length))) this.memories.delete(key);
-    }
-    for (const [key, states] of this.ejections) {
-      if (!key.startsWith(prefix)) continue;
-      const pool = catalog.pools.get(key.slice(prefix.length));
-      if (pool === undefined) this.ejections.delete(key);
+    const memories = this.memories.get(catalog.org);
+    for (const poolId of memories?.keys() ?? []) if (!catalog.pools.has(poolId)) memories?.delete(poolId);
+    const ejections = this.ejections.get(catalog.org);
+    for (const [poolId, states] of ejections ?? []) {
+      const pool = catalog.pools.get(poolId);
+      if (pool === undefined) ejections?.delete(poolId);
       else for (const gatewayId of states.keys()) if (!pool.members.has(gatewayId)) states.delete(gatewayId);
     }
   }
 }
 
-const poolKey = (org: string, poolId: string): string => `${org}\u0000${poolId}`;
+function orgEntry<T>(byOrg: Map<string, Map<string, T>>, org: string): Map<string, T> {
+  let pools = byOrg.get(org);
+  if (pools === undefined) byOrg.set(org, (pools = new Map<string, T>()));
+  return pools;
+}
