@@ -46,6 +46,7 @@ export function touchedBy(org: string, event: OrgEvent): DocKey[] {
     case 'ConsumerDetached':
       return [{ collection: 'consumers', id: event.data.consumerId }, ...poolOf(event.data.previousTarget)];
     case 'EventVoided':
+    case 'OrgAccountBound':
       return [{ collection: 'orgs', id: org }];
     default: {
       const unknown: never = event;
@@ -60,6 +61,7 @@ function bodyOf(catalog: OrgCatalog, key: DocKey): Record<string, unknown> | und
       // The quarantine goes with the org, so readers and a rebuild restore the org as degraded.
       return {
         gatewayPoolsEntitled: catalog.gatewayPoolsEntitled ?? null,
+        accountPublicKey: catalog.accountPublicKey ?? null,
         quarantined: [...catalog.quarantined.values()],
       };
     case 'gateways': {

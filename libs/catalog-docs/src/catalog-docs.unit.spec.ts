@@ -10,6 +10,7 @@ const history: OrgEvent[] = [
     type: 'ConsumerAttached',
     data: { consumerId: 'c-1', consumerType: 'pam', target: { kind: 'pool', poolId: 'p-eu' } },
   },
+  { type: 'OrgAccountBound', data: { accountPublicKey: `A${'B'.repeat(55)}` } },
 ];
 
 /** The docs the projector would have written after each event, keyed by the revision that last touched them. */
@@ -32,14 +33,15 @@ describe('catalog docs', () => {
       ['gateways', 'gw-1', 0],
       ['pools', 'p-eu', 3],
       ['consumers', 'c-1', 3],
-      ['orgs', 'acme', 3],
+      ['orgs', 'acme', 4],
     ]);
   });
 
   it('rebuilds each org at the newest revision of its docs, with the catalog the events gave', () => {
     const rebuilt = catalogsFromDocs([...written('acme', history), ...written('globex', history.slice(0, 2))]);
 
-    expect(rebuilt.get('acme')).toEqual({ catalog: foldCatalog('acme', history), revision: 3 });
+    expect(rebuilt.get('acme')).toEqual({ catalog: foldCatalog('acme', history), revision: 4 });
+    expect(rebuilt.get('acme')?.catalog.accountPublicKey).toBe(`A${'B'.repeat(55)}`);
     expect(rebuilt.get('globex')).toEqual({ catalog: foldCatalog('globex', history.slice(0, 2)), revision: 1 });
   });
 });

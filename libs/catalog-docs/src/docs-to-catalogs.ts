@@ -2,6 +2,7 @@ import {
   type ConsumerTarget,
   type ConsumerType,
   initialCatalog,
+  isAccountKey,
   isRecord,
   isToken,
   LIMITS,
@@ -13,6 +14,8 @@ import type { ViewDoc } from '@gwpool/read-model';
 import type { CatalogAtRevision } from './catalog-docs.js';
 
 const optional = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+/** A doc is not trusted to hold a key: anything else reads as no binding, which refuses tenants rather than admits. */
+const accountKeyOf = (value: unknown): string | undefined => (isAccountKey(value) ? value : undefined);
 
 /** Docs are written from schema-checked events; a doc that says otherwise restores the default rather than junk. */
 const tagsOf = (value: unknown): readonly string[] | undefined =>
@@ -63,6 +66,7 @@ export function catalogsFromDocs(docs: Iterable<ViewDoc>): Map<string, CatalogAt
     switch (doc.collection) {
       case 'orgs':
         catalog.gatewayPoolsEntitled = (body['gatewayPoolsEntitled'] as boolean | null) ?? undefined;
+        catalog.accountPublicKey = accountKeyOf(body['accountPublicKey']);
         for (const q of quarantinedOf(body['quarantined'], doc.org)) catalog.quarantined.set(q.revision, q);
         break;
       case 'gateways':
@@ -105,13 +109,17 @@ export function catalogsFromDocs(docs: Iterable<ViewDoc>): Map<string, CatalogAt
   return catalogs;
 }
 
-/** An org's registered gateway ids and the revision of its stream they stand at, as a lighter follower keeps them. */
+/**
+ * An org's registered gateway ids, the account it is bound to, and the revision of its stream they stand at, as a
+ * lighter follower keeps them.
+ */
 export interface GatewayIdsAtRevision {
   gatewayIds: Set<string>;
+  accountPublicKey?: string;
   revision: number;
 }
 
-/** Each org's registered gateway ids from a consistent snapshot of view docs, at the newest revision of its docs. */
+/** Each org's registered gateway ids and bound account from a consistent snapshot of view docs, at the newest revision of its docs. */
 export function gatewayIdsFromDocs(docs: Iterable<ViewDoc>): Map<string, GatewayIdsAtRevision> {
   const orgs = new Map<string, GatewayIdsAtRevision>();
   for (const doc of docs) {
@@ -119,6 +127,11 @@ export function gatewayIdsFromDocs(docs: Iterable<ViewDoc>): Map<string, Gateway
     if (!entry) orgs.set(doc.org, (entry = { gatewayIds: new Set(), revision: -1 }));
     entry.revision = Math.max(entry.revision, doc.revision);
     if (doc.collection === 'gateways' && !doc.deleted) entry.gatewayIds.add(doc.id);
+    if (doc.collection === 'orgs' && !doc.deleted) {
+      const account = accountKeyOf(doc.body['accountPublicKey']);
+      if (account === undefined) delete entry.accountPublicKey;
+      else entry.accountPublicKey = account;
+    }
   }
   return orgs;
 }

@@ -5,6 +5,7 @@ import { LIMITS } from './event-schemas.js';
 import { ROUTING_STRATEGIES } from './routing/routing-types.js';
 import { traceparentRule } from './trace-context.js';
 import {
+  accountKey,
   arrayOf,
   bool,
   byKind,
@@ -17,6 +18,7 @@ import {
   text,
   token,
   tokenList,
+  userKey,
   wholeNumber,
 } from './shapes.js';
 
@@ -33,7 +35,12 @@ const METADATA: Shape = {
     correlationId: text(1, LIMITS.metadataText),
     causationId: text(1, LIMITS.metadataText),
   },
-  optional: { actor: text(1, LIMITS.metadataText), traceparent: traceparentRule },
+  optional: {
+    actor: text(1, LIMITS.metadataText),
+    actorKey: userKey,
+    callerAccount: accountKey,
+    traceparent: traceparentRule,
+  },
 };
 
 /**
@@ -67,6 +74,7 @@ const COMMAND_SHAPES: Readonly<Record<OrgCommand['type'], Shape>> = {
   DetachConsumer: { required: { consumerId: token } },
   SetEntitlement: { required: { gatewayPools: bool } },
   VoidEvent: { required: { revision: wholeNumber, reason: text(1, LIMITS.reason) } },
+  BindAccount: { required: { accountPublicKey: accountKey } },
 };
 
 export function assertValidCommand(command: OrgCommand): void {

@@ -6,7 +6,15 @@ import type { RoutingStrategy } from './routing/routing-types.js';
 export interface CommandMetadata {
   /** Epoch ms when the command was accepted: the only time any rule sees (the decider reads no clock). */
   now: number;
+  /** Who acted: for a tenant, the name of the credential the server authenticated; else what a trusted caller said. */
   actor?: string;
+  /** The public key of the tenant credential the server authenticated (recorded with the actor). */
+  actorKey?: string;
+  /**
+   * The NATS account of a tenant caller, as the server reported it. A command that carries one is refused unless the
+   * org is bound to that account; absent for trusted callers (the services' own account, or a bare server).
+   */
+  callerAccount?: string;
   correlationId: string;
   /** The cause the events of this command name: the id of the request that carried it. */
   causationId: string;
@@ -50,6 +58,8 @@ export type DetachConsumer = Command<'DetachConsumer', { consumerId: string }>;
 export type SetEntitlement = Command<'SetEntitlement', { gatewayPools: boolean }>;
 /** Voids a quarantined event of the org: refused unless `revision` is in the org's quarantine. */
 export type VoidEvent = Command<'VoidEvent', { revision: number; reason: string }>;
+/** Binds the org to the NATS account its tenants connect with (an operator's command). */
+export type BindAccount = Command<'BindAccount', { accountPublicKey: string }>;
 
 export type OrgCommand =
   | RegisterGateway
@@ -63,7 +73,8 @@ export type OrgCommand =
   | AttachConsumer
   | DetachConsumer
   | SetEntitlement
-  | VoidEvent;
+  | VoidEvent
+  | BindAccount;
 
 type WithoutMetadata<C> = C extends unknown ? Omit<C, 'metadata'> : never;
 /** A command as the edge describes it before it stamps the metadata. */

@@ -3,6 +3,7 @@ import type { OrgCommand } from './commands.js';
 import type { DeciderOptions } from './decider-options.js';
 import type { OrgEvent } from './events.js';
 import type { OrgCatalog } from './org-catalog.js';
+import { assertCallerMayAct, decideBindAccount } from './rules/account-rules.js';
 import { decideAttachConsumer, decideDetachConsumer } from './rules/consumer-rules.js';
 import { decideDeregisterGateway, decideDrainGateway, decideRegisterGateway } from './rules/gateway-rules.js';
 import { decideSetEntitlement, decideVoidEvent } from './rules/org-rules.js';
@@ -18,6 +19,7 @@ export { assertGatewayPoolsEnabled, gatewayPoolsEnabled } from './rules/org-rule
  */
 export function decide(command: OrgCommand, state: OrgCatalog, options: DeciderOptions): OrgEvent[] {
   assertValidCommand(command);
+  assertCallerMayAct(command.metadata, state);
   const policy = options.entitlements;
   switch (command.type) {
     case 'SetEntitlement':
@@ -44,6 +46,8 @@ export function decide(command: OrgCommand, state: OrgCatalog, options: DeciderO
       return decideDetachConsumer(command, state);
     case 'VoidEvent':
       return decideVoidEvent(command, state);
+    case 'BindAccount':
+      return decideBindAccount(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unknown)}`);

@@ -2,6 +2,7 @@ import { traceparentRule } from './trace-context.js';
 import { CONSUMER_TYPES, type OrgEvent, type OrgEventType } from './events.js';
 import { ROUTING_STRATEGIES } from './routing/routing-types.js';
 import {
+  accountKey,
   bool,
   byKind,
   intRange,
@@ -14,6 +15,7 @@ import {
   text,
   token,
   tokenList,
+  userKey,
   wholeNumber,
 } from './shapes.js';
 
@@ -68,6 +70,7 @@ export const EVENT_SCHEMAS: Readonly<Record<OrgEventType, Shape>> = {
   },
   ConsumerDetached: { required: { consumerId: token, previousTarget: target } },
   EventVoided: { required: { revision: wholeNumber, reason: text(1, LIMITS.reason) } },
+  OrgAccountBound: { required: { accountPublicKey: accountKey }, optional: { previousAccountPublicKey: accountKey } },
 };
 
 const METADATA: Shape = {
@@ -76,7 +79,8 @@ const METADATA: Shape = {
     causationId: text(1, LIMITS.metadataText),
     occurredAt: isoTime,
   },
-  optional: { actor: text(1, LIMITS.metadataText), traceparent: traceparentRule },
+  // actorKey: the public key of the credential the server authenticated, when a tenant acted.
+  optional: { actor: text(1, LIMITS.metadataText), actorKey: userKey, traceparent: traceparentRule },
 };
 
 const explain = (where: string, problem: { field: string; why: string }): string =>

@@ -24,6 +24,11 @@ const VALID: readonly OrgEvent[] = [
   },
   { type: 'ConsumerDetached', data: { consumerId: 'k8s', previousTarget: { kind: 'pool', poolId: 'p1' } } },
   { type: 'EventVoided', data: { revision: 3, reason: 'registered with no gateway id' } },
+  { type: 'OrgAccountBound', data: { accountPublicKey: `A${'B'.repeat(55)}` } },
+  {
+    type: 'OrgAccountBound',
+    data: { accountPublicKey: `A${'C'.repeat(55)}`, previousAccountPublicKey: `A${'B'.repeat(55)}` },
+  },
 ];
 
 const METADATA = { correlationId: 'c-1', causationId: 'r-1', occurredAt: '2026-01-01T10:00:00.000Z' };
@@ -62,6 +67,9 @@ describe('event schemas', () => {
     ['data that is not an object', 'PoolDeleted', 'p1', 'data must be an object'],
     ['data that is null', 'PoolDeleted', null, 'data must be an object'],
     ['a gateway name with a NUL character', 'GatewayRegistered', { gatewayId: 'g', name: 'a\u0000' }, 'NUL'],
+    ['a user key as the account', 'OrgAccountBound', { accountPublicKey: `U${'B'.repeat(55)}` }, 'account public key'],
+    ['a short account key', 'OrgAccountBound', { accountPublicKey: 'ABC' }, 'account public key'],
+    ['a lowercase account key', 'OrgAccountBound', { accountPublicKey: `a${'b'.repeat(55)}` }, 'account public key'],
     ['a description with a lone surrogate', 'PoolCreated', { poolId: 'p', name: 'a', description: '\ud800' }, 'NUL'],
   ])('refuses %s', (_label, type, data, fragment) => {
     expect(eventSchemaError(type, data)).toContain(fragment);
@@ -85,6 +93,9 @@ describe('event schemas', () => {
   it('checks the metadata of an event about to be stored', () => {
     expect(metadataSchemaError(METADATA)).toBeUndefined();
     expect(metadataSchemaError({ ...METADATA, actor: 'alice@example.com' })).toBeUndefined();
+    expect(metadataSchemaError({ ...METADATA, actor: 'alice', actorKey: `U${'D'.repeat(55)}` })).toBeUndefined();
+    expect(metadataSchemaError({ ...METADATA, actorKey: `A${'D'.repeat(55)}` })).toContain('actorKey');
+    expect(metadataSchemaError({ ...METADATA, callerAccount: `A${'D'.repeat(55)}` })).toContain('not allowed');
     expect(metadataSchemaError({ ...METADATA, occurredAt: 'yesterday' })).toContain('occurredAt');
     expect(metadataSchemaError({ ...METADATA, correlationId: 42 })).toContain('correlationId');
     expect(metadataSchemaError({ ...METADATA, extra: 1 })).toContain('extra is not allowed');

@@ -43,6 +43,14 @@ export type ConsumerAttached = Event<
 export type ConsumerDetached = Event<'ConsumerDetached', { consumerId: string; previousTarget: ConsumerTarget }>;
 /** An operator's repair: the org's event at `revision` was quarantined and is to be ignored from now on. */
 export type EventVoided = Event<'EventVoided', { revision: number; reason: string }>;
+/**
+ * An operator bound the org to the NATS account its people, programs and gateways connect with (a public key, not a
+ * secret): requests from that account may act for this org, and from no other tenant account.
+ */
+export type OrgAccountBound = Event<
+  'OrgAccountBound',
+  { accountPublicKey: string; previousAccountPublicKey?: string }
+>;
 
 export type OrgEvent =
   | OrgEntitlementSet
@@ -60,7 +68,8 @@ export type OrgEvent =
   | PoolMemberRemoved
   | ConsumerAttached
   | ConsumerDetached
-  | EventVoided;
+  | EventVoided
+  | OrgAccountBound;
 
 export type OrgEventType = OrgEvent['type'];
 
@@ -81,6 +90,7 @@ export const ORG_EVENT_TYPES: readonly OrgEventType[] = [
   'ConsumerAttached',
   'ConsumerDetached',
   'EventVoided',
+  'OrgAccountBound',
 ];
 
 const EVENT_TYPE_SET = new Set<string>(ORG_EVENT_TYPES);

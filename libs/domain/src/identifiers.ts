@@ -6,6 +6,12 @@ export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 export const isToken = (value: unknown): value is string => typeof value === 'string' && TOKEN_PATTERN.test(value);
 export const isSlug = (value: unknown): value is string => typeof value === 'string' && SLUG_PATTERN.test(value);
 
+/** NKey public keys of a NATS account (`A…`) and user (`U…`): 56 base32 characters. Public keys are not secrets. */
+export const ACCOUNT_KEY_PATTERN = /^A[A-Z2-7]{55}$/;
+export const USER_KEY_PATTERN = /^U[A-Z2-7]{55}$/;
+export const isAccountKey = (value: unknown): value is string =>
+  typeof value === 'string' && ACCOUNT_KEY_PATTERN.test(value);
+
 /** The org catalog is the consistency boundary: one stream per org (see docs/design.md). */
 export const ORG_STREAM_PREFIX = 'gwpool-org-';
 export const orgStreamId = (org: string): string => `${ORG_STREAM_PREFIX}${org}`;

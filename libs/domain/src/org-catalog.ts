@@ -52,6 +52,8 @@ export interface OrgCatalog {
   org: string;
   /** undefined until an operator sets it. */
   gatewayPoolsEntitled: boolean | undefined;
+  /** The NATS account the org's tenants connect with; undefined until an operator binds one. */
+  accountPublicKey: string | undefined;
   gateways: Map<string, GatewayState>;
   pools: Map<string, PoolState>;
   poolIdByName: Map<string, string>;
@@ -63,6 +65,7 @@ export interface OrgCatalog {
 export const initialCatalog = (org: string): OrgCatalog => ({
   org,
   gatewayPoolsEntitled: undefined,
+  accountPublicKey: undefined,
   gateways: new Map(),
   pools: new Map(),
   poolIdByName: new Map(),
@@ -184,6 +187,9 @@ export function evolveInPlace(state: OrgCatalog, event: OrgEvent): OrgCatalog {
       return state;
     case 'EventVoided':
       state.quarantined.delete(event.data.revision);
+      return state;
+    case 'OrgAccountBound':
+      state.accountPublicKey = event.data.accountPublicKey;
       return state;
     default: {
       const unknown: never = event;

@@ -1,4 +1,4 @@
-import { isSlug, isStorableText, isToken } from './identifiers.js';
+import { isAccountKey, isSlug, isStorableText, isToken, USER_KEY_PATTERN } from './identifiers.js';
 
 /**
  * Strict checks of plain data (commands, events) that may have come from anywhere: exact types, no coercion,
@@ -24,6 +24,14 @@ export const slug: Rule = (v) =>
   isSlug(v)
     ? undefined
     : 'must be a string of 1 to 32 lowercase letters, digits or hyphens, not starting or ending with a hyphen';
+
+export const accountKey: Rule = (v) =>
+  isAccountKey(v) ? undefined : 'must be a NATS account public key (A followed by 55 base32 characters)';
+
+export const userKey: Rule = (v) =>
+  typeof v === 'string' && USER_KEY_PATTERN.test(v)
+    ? undefined
+    : 'must be a NATS user public key (U followed by 55 base32 characters)';
 
 export const text =
   (min: number, max: number): Rule =>

@@ -7,10 +7,11 @@ import { OrgStreamFollower } from './org-stream-follower.js';
 export type AppliedListener = (org: string, recorded: RecordedEvent) => void;
 
 /**
- * Each org's registered gateway ids, all heartbeat-ingest needs of the catalog to tell a registered gateway's
- * heartbeat from a stranger's: loaded from the gateway view docs, then fed the gateway events of the log. It keeps
- * the same set as the catalog's own fold (a spec folds both): an event that breaks its schema changes nothing, as a
- * quarantined event changes nothing in a catalog.
+ * Each org's registered gateway ids and bound account, all heartbeat-ingest needs of the catalog to tell a registered
+ * gateway's heartbeat from a stranger's, and a heartbeat from the org's own account from another's: loaded from the
+ * gateway and org view docs, then fed the gateway and binding events of the log. It keeps the same facts as the
+ * catalog's own fold (a spec folds both): an event that breaks its schema changes nothing, as a quarantined event
+ * changes nothing in a catalog.
  */
 export class GatewayRegistry {
   private readonly orgs = new Map<string, GatewayIdsAtRevision>();
@@ -47,6 +48,11 @@ export class GatewayRegistry {
     return this.orgs.get(org)?.gatewayIds.has(gatewayId) ?? false;
   }
 
+  /** The NATS account the org is bound to, if any. */
+  accountOf(org: string): string | undefined {
+    return this.orgs.get(org)?.accountPublicKey;
+  }
+
   /** The revision of the org's stream the set stands at; -1 for an org with no event yet. */
   revision(org: string): number {
     return this.orgs.get(org)?.revision ?? -1;
@@ -76,6 +82,12 @@ export class GatewayRegistry {
 
   private fold(entry: GatewayIdsAtRevision, recorded: RecordedEvent): void {
     const { type } = recorded;
+    if (type === 'OrgAccountBound') {
+      if (eventSchemaError(type, recorded.data) === undefined) {
+        entry.accountPublicKey = (recorded.data as { accountPublicKey: string }).accountPublicKey;
+      }
+      return;
+    }
     if (type !== 'GatewayRegistered' && type !== 'GatewayUpdated' && type !== 'GatewayDeregistered') return;
     if (eventSchemaError(type, recorded.data) !== undefined) return;
     // As the catalog folds them: registered or updated, the gateway is known; deregistered, it is gone.

@@ -30,12 +30,15 @@ const history: [string, unknown][] = [
   ['GatewayRenamed', { gatewayId: 'gw-9' }],
   ['GatewayRegistered', { gatewayId: 'gw-4', extra: true }],
   ['GatewayRegistered', { gatewayId: 'gw-1', zone: 'z-2' }],
+  ['OrgAccountBound', { accountPublicKey: `A${'B'.repeat(55)}` }],
+  ['OrgAccountBound', { accountPublicKey: 'not a key' }],
+  ['OrgAccountBound', { accountPublicKey: `A${'C'.repeat(55)}`, previousAccountPublicKey: `A${'B'.repeat(55)}` }],
 ];
 
 const registry = () => new GatewayRegistry({} as EventLog, {} as ReadModelStore);
 
 describe('the gateway registry', () => {
-  it('knows exactly the gateways the catalog fold knows, event after event, whatever the log holds', () => {
+  it('knows exactly the gateways and the account the catalog fold knows, event after event, whatever the log holds', () => {
     const gateways = registry();
     let catalog: OrgCatalog = initialCatalog('acme');
     history.forEach(([type, data], revision) => {
@@ -48,6 +51,7 @@ describe('the gateway registry', () => {
           gatewayId,
           catalog.gateways.has(gatewayId),
         ]);
+      expect([revision, gateways.accountOf('acme')]).toEqual([revision, catalog.accountPublicKey]);
     });
     expect(gateways.revision('acme')).toBe(history.length - 1);
   });
@@ -84,12 +88,13 @@ describe('the gateway registry', () => {
     expect([gateways.has('acme', 'gw-1'), gateways.has('globex', 'gw-1')]).toEqual([true, false]);
   });
 
-  it('loads the gateways of the views, at the revision of the newest doc, and follows on from there', async () => {
+  it('loads the gateways and the account of the views, at the revision of the newest doc, and follows on from there', async () => {
     const events: OrgEvent[] = [
       { type: 'GatewayRegistered', data: { gatewayId: 'gw-1' } },
       { type: 'GatewayRegistered', data: { gatewayId: 'gw-2' } },
       { type: 'GatewayDeregistered', data: { gatewayId: 'gw-2' } },
       { type: 'OrgEntitlementSet', data: { gatewayPools: true } },
+      { type: 'OrgAccountBound', data: { accountPublicKey: `A${'B'.repeat(55)}` } },
     ];
     let catalog = initialCatalog('acme');
     const touched = new Map<string, ReturnType<typeof touchedBy>[number] & { revision: number }>();
@@ -97,17 +102,18 @@ describe('the gateway registry', () => {
       catalog = applyRecorded(catalog, recorded('acme', revision, event.type, event.data)).state;
       for (const key of touchedBy('acme', event)) touched.set(`${key.collection}:${key.id}`, { ...key, revision });
     });
-    const docs: ViewDoc[] = docsOf({ catalog, revision: 3 }, touched.values());
-    const views = { loadSnapshot: () => Promise.resolve({ position: 'acme:3', docs }) } as unknown as ReadModelStore;
+    const docs: ViewDoc[] = docsOf({ catalog, revision: 4 }, touched.values());
+    const views = { loadSnapshot: () => Promise.resolve({ position: 'acme:4', docs }) } as unknown as ReadModelStore;
     const log = { subscribeToAll: () => ({ [Symbol.asyncIterator]: async function* () {}, close: async () => {} }) };
     const gateways = new GatewayRegistry(log as unknown as EventLog, views);
 
     await gateways.start();
-    gateways.apply(recorded('acme', 3, 'GatewayRegistered', { gatewayId: 'gw-3' }));
-    gateways.apply(recorded('acme', 4, 'GatewayRegistered', { gatewayId: 'gw-4' }));
+    gateways.apply(recorded('acme', 4, 'GatewayRegistered', { gatewayId: 'gw-3' }));
+    gateways.apply(recorded('acme', 5, 'GatewayRegistered', { gatewayId: 'gw-4' }));
     await gateways.stop();
 
     expect(['gw-1', 'gw-2', 'gw-3', 'gw-4'].map((id) => gateways.has('acme', id))).toEqual([true, false, false, true]);
-    expect(gateways.revision('acme')).toBe(4);
+    expect(gateways.accountOf('acme')).toBe(`A${'B'.repeat(55)}`);
+    expect(gateways.revision('acme')).toBe(5);
   });
 });
