@@ -11,6 +11,11 @@ import {
 
 export interface Settings {
   natsUrl: string;
+  /**
+   * A `.creds` file to connect with (`NATS_CREDS`). Without it the services connect without credentials, and the
+   * transport enforces no tenancy.
+   */
+  natsCreds?: string;
   eventStoreUrl: string;
   readModelUrl: string;
   /** Which set of views to read and write (a rebuild writes a fresh namespace). */
@@ -131,8 +136,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!/^\d+$/.test(cacheText ?? '0') || !Number.isSafeInteger(commandCacheOrgs) || commandCacheOrgs < 1) {
     throw new SettingsError(`COMMAND_CACHE_ORGS '${cacheText}' is not a whole number of orgs from 1`);
   }
+  const natsCreds = env['NATS_CREDS']?.trim();
   return {
     natsUrl: env['NATS_URL']?.trim() || 'nats://127.0.0.1:4222',
+    ...(natsCreds ? { natsCreds } : {}),
     eventStoreUrl: required(env, 'EVENT_STORE_URL'),
     readModelUrl: required(env, 'READ_MODEL_URL'),
     readModelNamespace: env['READ_MODEL_NAMESPACE']?.trim() || 'gwpool',

@@ -18,6 +18,14 @@ describe('settings', () => {
     );
   });
 
+  it('connects without a credential unless NATS_CREDS names one', () => {
+    expect(loadSettings(required).natsCreds).toBeUndefined();
+    expect(loadSettings({ ...required, NATS_CREDS: ' ' }).natsCreds).toBeUndefined();
+    expect(loadSettings({ ...required, NATS_CREDS: ' /run/secrets/pool-command.creds ' }).natsCreds).toBe(
+      '/run/secrets/pool-command.creds',
+    );
+  });
+
   it('names the first setting that is missing or malformed', () => {
     expect(() => loadSettings({})).toThrow('EVENT_STORE_URL is not set');
     expect(() => loadSettings({ ...required, HEARTBEAT_TTL: '5' })).toThrow("HEARTBEAT_TTL '5'");

@@ -1,4 +1,5 @@
 import {
+  ACCOUNT_KEY_PATTERN,
   CONSUMER_TYPES,
   type ConsumerTarget,
   type ConsumerType,
@@ -7,7 +8,7 @@ import {
   ROUTING_STRATEGIES,
   type RoutingStrategy,
 } from '@gwpool/domain';
-import { IsBoolean, IsIn, IsInt, IsISO8601, isISO8601, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, isISO8601, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import {
   IsOptional,
   loadProblem,
@@ -161,4 +162,15 @@ export class VoidEventDto {
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()
   reason!: string;
+}
+
+/** Operator command: the NATS account an org's tenants connect with (its public key, not a secret). */
+export class BindAccountDto {
+  @Required() @Token() @IsString() org!: string;
+  @Required()
+  @Matches(ACCOUNT_KEY_PATTERN, {
+    message: '$property must be a NATS account public key (A followed by 55 base32 characters)',
+  })
+  @IsString()
+  accountPublicKey!: string;
 }

@@ -35,6 +35,7 @@ export const ADMIN_SUBJECTS = {
   projectorStatus: `${API}.admin.projector.status`,
   ingestStats: `${API}.admin.heartbeat-ingest.stats`,
   eventVoid: `${API}.admin.event.void`,
+  orgAccountSet: `${API}.admin.org.account.set`,
 } as const;
 
 export const HEARTBEAT_SUBJECT_PATTERN = `${API}.*.heartbeat.*`;

@@ -47,10 +47,7 @@ export type EventVoided = Event<'EventVoided', { revision: number; reason: strin
  * An operator bound the org to the NATS account its people, programs and gateways connect with (a public key, not a
  * secret): requests from that account may act for this org, and from no other tenant account.
  */
-export type OrgAccountBound = Event<
-  'OrgAccountBound',
-  { accountPublicKey: string; previousAccountPublicKey?: string }
->;
+export type OrgAccountBound = Event<'OrgAccountBound', { accountPublicKey: string; previousAccountPublicKey?: string }>;
 
 export type OrgEvent =
   | OrgEntitlementSet

@@ -43,17 +43,28 @@ export interface CallerInput {
 
 const forbidden = (message: string, details: Record<string, unknown>) => new DomainError('FORBIDDEN', message, details);
 
+/** Who sent a request, before any org is considered: what a service learns from the transport alone. */
+export type TransportCaller = { kind: 'trusted'; actor?: string } | Omit<Extract<Caller, { kind: 'tenant' }>, 'org'>;
+
+export interface TransportCallerInput {
+  /** Whether the subject is an operator subject (`gwpool.v1.admin.…`), which no tenant may use. */
+  operatorSubject: boolean;
+  requestInfo: string | undefined;
+  claimedActor: string | undefined;
+}
+
 /**
- * Decides who the caller is, and refuses with FORBIDDEN a request whose account does not belong to the org in the
- * subject (defence in depth: the imports already make that impossible when they are right).
+ * Who sent a request, as the transport says: trusted, or a tenant of an account. Refuses with FORBIDDEN a tenant on
+ * an operator subject and an identity header that cannot be read.
  *
  * A request that crossed an import always carries `Nats-Request-Info` with its account, written by the server over
  * any copy the client sent. Without the header, or with the services' own account in it, the request came from
- * inside the services account, whose clients are trusted (they could write the header themselves).
+ * inside the services account, whose clients are trusted (they could write the header themselves). Without an own
+ * account (`ownAccount` undefined) the transport enforces nothing, and every caller is taken at its word.
  */
-export function identifyCaller(input: CallerInput, tenancy: Tenancy): Caller {
+export function callerOf(input: TransportCallerInput, ownAccount: string | undefined): TransportCaller {
   const claimedActor = input.claimedActor;
-  if (tenancy.ownAccount === undefined || !input.requestInfo) return trusted(claimedActor);
+  if (ownAccount === undefined || !input.requestInfo) return trusted(claimedActor);
   let info;
   try {
     info = parseRequestInfo(input.requestInfo);
@@ -61,26 +72,53 @@ export function identifyCaller(input: CallerInput, tenancy: Tenancy): Caller {
     if (!(error instanceof RequestInfoError)) throw error;
     throw forbidden(`the caller's identity is unreadable: ${error.message}`, { header: REQUEST_INFO_HEADER });
   }
-  if (info.account === tenancy.ownAccount) return trusted(claimedActor);
-  const accountOrg = tenancy.orgOfAccount(info.account);
-  if (input.subjectOrg === undefined) {
+  if (info.account === ownAccount) return trusted(claimedActor);
+  if (input.operatorSubject) {
     throw forbidden(`operator subjects are for the operators' account only`, { account: info.account });
   }
-  if (accountOrg === undefined) {
-    throw forbidden(`account '${info.account}' belongs to no org`, { org: input.subjectOrg, account: info.account });
-  }
-  if (accountOrg !== input.subjectOrg) {
-    throw forbidden(`a caller of org '${accountOrg}' may not act for org '${input.subjectOrg}'`, {
-      org: input.subjectOrg,
-      account: info.account,
-    });
-  }
-  const caller: Caller = { kind: 'tenant', org: accountOrg, account: info.account };
+  const caller: TransportCaller = { kind: 'tenant', account: info.account };
   if (info.userName) caller.actor = info.userName;
   if (info.userKey) caller.actorKey = info.userKey;
   const role = tagValue(info.tags, 'role');
   if (role) caller.role = role;
   return caller;
+}
+
+/**
+ * Defence in depth: a tenant acts only for the org bound to its account (`boundAccount`, undefined when the org is
+ * bound to none). The imports already make anything else impossible when they are right.
+ */
+export function assertActsFor(caller: TransportCaller, org: string, boundAccount: string | undefined): void {
+  if (caller.kind === 'trusted' || caller.account === boundAccount) return;
+  throw forbidden(`account '${caller.account}' may not act for org '${org}'`, { org, account: caller.account });
+}
+
+/**
+ * Decides who the caller is, and refuses with FORBIDDEN a request whose account does not belong to the org in the
+ * subject (defence in depth: the imports already make that impossible when they are right). See `callerOf`.
+ */
+export function identifyCaller(input: CallerInput, tenancy: Tenancy): Caller {
+  const caller = callerOf(
+    {
+      operatorSubject: input.subjectOrg === undefined,
+      requestInfo: input.requestInfo,
+      claimedActor: input.claimedActor,
+    },
+    tenancy.ownAccount,
+  );
+  if (caller.kind === 'trusted') return caller;
+  const accountOrg = tenancy.orgOfAccount(caller.account);
+  const subjectOrg = input.subjectOrg as string;
+  if (accountOrg === undefined) {
+    throw forbidden(`account '${caller.account}' belongs to no org`, { org: subjectOrg, account: caller.account });
+  }
+  if (accountOrg !== subjectOrg) {
+    throw forbidden(`a caller of org '${accountOrg}' may not act for org '${subjectOrg}'`, {
+      org: subjectOrg,
+      account: caller.account,
+    });
+  }
+  return { ...caller, org: accountOrg };
 }
 
 function trusted(actor: string | undefined): Caller {

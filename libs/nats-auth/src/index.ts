@@ -5,6 +5,7 @@ export type { CredentialKind } from './auth-store-model.js';
 export * from './caller.js';
 export { accountOfCreds } from './claims.js';
 export * from './claims-push.js';
+export * from './creds-authenticator.js';
 export * from './request-info.js';
 export * from './role-permissions.js';
 export * from './server-config.js';

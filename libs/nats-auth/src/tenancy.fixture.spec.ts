@@ -3,7 +3,6 @@
 import { DomainError } from '@gwpool/domain';
 import { eventually, type NatsServer, startNatsServer } from '@gwpool/testing';
 import {
-  type Authenticator,
   connect,
   credsAuthenticator,
   type Msg,
@@ -16,7 +15,7 @@ import { join } from 'node:path';
 import { AccountDirectory } from './account-directory.js';
 import { AuthStore, type OrgInfo } from './auth-store.js';
 import { identifyCaller } from './caller.js';
-import { nativeKeyPair } from './native-key-pair.js';
+import { credsAuthenticatorOf } from './creds-authenticator.js';
 import { connectClaimsPusher, pushAccountJwt } from './claims-push.js';
 import { REQUEST_INFO_HEADER } from './request-info.js';
 import { serverConfigOf } from './server-config.js';
@@ -83,7 +82,9 @@ export class AuthServer {
    */
   async connect(credsPath: string, name = 'test-client', standard = false): Promise<NatsConnection> {
     const creds = await readFile(credsPath);
-    const authenticator = standard ? credsAuthenticator(creds) : nativeCredsAuthenticator(creds.toString('utf8'));
+    const authenticator = standard
+      ? credsAuthenticator(creds)
+      : credsAuthenticatorOf(creds.toString('utf8')).authenticator;
     const nc = await connect({ servers: this.nats.url, authenticator, name, reconnect: false });
     this.connections.push(nc);
     return nc;
@@ -155,19 +156,6 @@ export class AuthServer {
     await this.nats.stop();
     await rm(this.root, { recursive: true, force: true });
   }
-}
-
-/** What credsAuthenticator sends, signed with node:crypto: the JWT, the user's public key, the nonce's signature. */
-function nativeCredsAuthenticator(creds: string): Authenticator {
-  const blocks = [...creds.matchAll(/-{3,}[^\n]*-{3,}\n(.+)\n\s*-{3,}[^\n]*-{3,}\n/g)].map((m) => m[1]!.trim());
-  const [jwt, seed] = blocks;
-  if (!jwt || !seed) throw new Error('not a creds file');
-  const user = nativeKeyPair(seed);
-  return (nonce?: string) => ({
-    jwt,
-    nkey: user.getPublicKey(),
-    sig: nonce ? Buffer.from(user.sign(new TextEncoder().encode(nonce))).toString('base64') : '',
-  });
 }
 
 /** Permission violations the server reported to this connection (publishes are refused asynchronously). */

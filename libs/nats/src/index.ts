@@ -9,3 +9,4 @@ export * from './bounded-wire-error.js';
 export * from './refusal-log.js';
 export * from './endpoint-meter.js';
 export * from './nats-service.server.js';
+export * from './transport-tenancy.js';

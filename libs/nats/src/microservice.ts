@@ -10,14 +10,21 @@ import type { CustomStrategy } from '@nestjs/microservices';
 import { NatsServiceServer, type RawEndpoint } from './nats-service.server.js';
 import { PlainJsonDeserializer } from './plain-json.deserializer.js';
 import { PlainJsonSerializer } from './plain-json.serializer.js';
+import { TransportTenancy } from './transport-tenancy.js';
 import { WireExceptionFilter } from './wire-exception.filter.js';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 export const SETTINGS = Symbol('SETTINGS');
 
-/** Reconnects forever: a control plane outlives NATS restarts. */
-export const connectNats = (url: string, name: string): Promise<NatsConnection> =>
-  connect({ servers: url.split(','), name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+/** Reconnects forever: a control plane outlives NATS restarts. With `NATS_CREDS`, connects with that credential. */
+export const connectNats = (settings: Pick<Settings, 'natsUrl' | 'natsCreds'>, name: string): Promise<NatsConnection> =>
+  connect({
+    servers: settings.natsUrl.split(','),
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    authenticator: TransportTenancy.of(settings).authenticator,
+  });
 
 /** Shows a URL without its user and password: NATS_URL may carry credentials. */
 export function withoutCredentials(urls: string): string {
@@ -63,6 +70,7 @@ export async function startMicroservice(
   const observability = options.observability;
   const metricsPort = observability?.metricsPort;
   const requests = observability?.requests;
+  const tenancy = TransportTenancy.of(settings);
   const server = new NatsServiceServer(
     {
       servers: settings.natsUrl.split(','),
@@ -70,6 +78,7 @@ export async function startMicroservice(
       queue: options.queue,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
+      ...(tenancy.authenticator ? { authenticator: tenancy.authenticator } : {}),
       serializer: new PlainJsonSerializer(),
       deserializer: new PlainJsonDeserializer(),
     },
@@ -91,6 +100,7 @@ export async function startMicroservice(
   app.useGlobalFilters(new WireExceptionFilter());
   app.enableShutdownHooks();
   await app.listen();
+  tenancy.warnIfOpen(server.connection, options.name);
   observability?.nats('nats', server.connection);
   observability?.markServing();
   new Logger(options.name).log(`listening on ${withoutCredentials(settings.natsUrl)}`);

@@ -1,8 +1,11 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** Why a heartbeat was dropped; `shed` is load shedding (over capacity, or superseded while waiting). */
-export type HeartbeatDropReason = 'unregistered' | 'invalid' | 'shed';
-const DROP_REASONS: readonly HeartbeatDropReason[] = ['unregistered', 'invalid', 'shed'];
+/**
+ * Why a heartbeat was dropped; `shed` is load shedding (over capacity, or superseded while waiting), `forbidden` a
+ * heartbeat from a tenant account the org is not bound to.
+ */
+export type HeartbeatDropReason = 'unregistered' | 'invalid' | 'forbidden' | 'shed';
+const DROP_REASONS: readonly HeartbeatDropReason[] = ['unregistered', 'invalid', 'forbidden', 'shed'];
 
 /** heartbeat-ingest: heartbeats accepted, dropped by reason, and batched into liveness facts. */
 export class HeartbeatMetrics {
@@ -19,7 +22,7 @@ export class HeartbeatMetrics {
     });
     this.droppedCounter = new Counter({
       name: 'gwpool_heartbeats_dropped_total',
-      help: 'Heartbeats dropped, by reason: unregistered (gateway unknown in that org), invalid (body or subject) or shed (over capacity).',
+      help: 'Heartbeats dropped, by reason: unregistered (gateway unknown in that org), invalid (body or subject), forbidden (a tenant account not bound to that org) or shed (over capacity).',
       labelNames: ['reason'],
       registers: [registry],
     });

@@ -1,4 +1,10 @@
-import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import {
+  type Authenticator,
+  connect,
+  headers as natsHeaders,
+  type MsgHdrs,
+  type NatsConnection,
+} from '@nats-io/transport-node';
 
 export type Reply<T = Record<string, unknown>> =
   | { ok: true; value: T; headers?: MsgHdrs }
@@ -8,8 +14,14 @@ export type Reply<T = Record<string, unknown>> =
 export class PlainClient {
   private constructor(readonly nc: NatsConnection) {}
 
-  static async connect(url: string): Promise<PlainClient> {
-    return new PlainClient(await connect({ servers: url, name: 'test-client' }));
+  /** With an `authenticator` (a `.creds` file's), authenticates as any NATS client can. */
+  static async connect(
+    url: string,
+    options: { authenticator?: Authenticator; name?: string; reconnect?: boolean } = {},
+  ): Promise<PlainClient> {
+    const { authenticator } = options;
+    const name = options.name ?? 'test-client';
+    return new PlainClient(await connect({ servers: url, name, authenticator, reconnect: options.reconnect ?? true }));
   }
 
   async request<T = Record<string, unknown>>(

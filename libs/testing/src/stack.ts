@@ -7,6 +7,7 @@ import {
   startPostgres,
   waitForService,
 } from '@gwpool/launcher';
+import type { Authenticator } from '@nats-io/transport-node';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,26 @@ export interface StackOptions {
   ownPostgres?: boolean;
   /** How many routing-query instances share the query queue group. */
   routingQueryInstances?: number;
+  /**
+   * Tenancy enforced by the transport, as `npm start` runs it: nats-server in operator mode with this tenancy's
+   * accounts, the services with a credential of the services account, the stack's client with another.
+   * `StackAuth` of `@gwpool/nats-auth/testing` is one; the stack closes it.
+   */
+  tenancy?: StackTenancy;
+}
+
+/** What a secured stack needs of the tenancy tooling. */
+export interface StackTenancy {
+  /** The operator-mode part of the nats-server configuration. */
+  serverConfig(): string;
+  /** Pushes every later change to the running server. */
+  pushTo(url: string): Promise<void>;
+  /** Issues a services-account credential; returns its `.creds` path. */
+  servicesUser(name: string): Promise<string>;
+  authenticatorOf(credsPath: string): Authenticator;
+  /** Creates an org's account; returns its public key. */
+  createOrg(org: string): Promise<string>;
+  close(): Promise<void>;
 }
 
 export interface StackEnv extends Record<string, string> {
@@ -55,6 +76,8 @@ export class TestStack {
     private readonly dir: string,
     /** The stack's own PostgreSQL, when asked for. */
     public postgres?: PostgresServer,
+    /** Undefined unless the stack is secured. */
+    readonly auth?: StackTenancy,
   ) {}
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
@@ -62,7 +85,7 @@ export class TestStack {
     // As root, PostgreSQL runs as the postgres user, which must be able to enter the (0700) temp dir.
     chmodSync(dir, 0o711);
     const [nats, postgres] = await Promise.allSettled([
-      startNatsServer({ dataDir: join(dir, 'nats') }),
+      startNatsServer({ dataDir: join(dir, 'nats'), extraConfig: options.tenancy?.serverConfig() }),
       options.ownPostgres ? startPostgres({ dataDir: join(dir, 'postgres') }) : undefined,
     ]);
     let stack: TestStack | undefined;
@@ -84,7 +107,13 @@ export class TestStack {
         INGEST_NICE: '0',
         ...options.env,
       };
-      const started = new TestStack(env, await PlainClient.connect(nats.value.url), nats.value, dir, postgres.value);
+      const auth = options.tenancy;
+      await auth?.pushTo(nats.value.url);
+      // The services share one credential of the services account; the stack's client has one of its own.
+      if (auth) env.NATS_CREDS = await auth.servicesUser('services');
+      const harness = auth && auth.authenticatorOf(await auth.servicesUser('test-harness'));
+      const client = await PlainClient.connect(nats.value.url, harness ? { authenticator: harness } : {});
+      const started = new TestStack(env, client, nats.value, dir, postgres.value, auth);
       stack = started;
       const replicas = options.replicas ?? 1;
       // Views and the log schema are created by the first process; start one before the rest to avoid a cold race.
@@ -101,6 +130,7 @@ export class TestStack {
           nats.status === 'fulfilled' && nats.value.stop(),
           postgres.status === 'fulfilled' && postgres.value?.stop(),
         ]);
+        await options.tenancy?.close();
         rmSync(dir, { recursive: true, force: true });
       }
       throw error;
@@ -113,6 +143,23 @@ export class TestStack {
     const service = new ServiceProcess(name, { env: { ...this.env, ...env } }).start();
     this.processes.push(service);
     return service;
+  }
+
+  private get tenancy(): StackTenancy {
+    if (!this.auth) throw new Error('this stack is not secured: start it with a tenancy');
+    return this.auth;
+  }
+
+  /** Creates an org while everything runs and binds it to its account, as `gwpool auth org create` does. */
+  async createOrg(org: string): Promise<string> {
+    const accountPublicKey = await this.tenancy.createOrg(org);
+    await this.client.ok('gwpool.v1.admin.org.account.set', { org, accountPublicKey });
+    return accountPublicKey;
+  }
+
+  /** A client of the stack's server that authenticates with a `.creds` file. */
+  connectAs(credsPath: string, options: { name?: string; reconnect?: boolean } = {}): Promise<PlainClient> {
+    return PlainClient.connect(this.nats.url, { authenticator: this.tenancy.authenticatorOf(credsPath), ...options });
   }
 
   /** The first running instance of a service. */
@@ -166,6 +213,7 @@ export class TestStack {
     await this.client.close();
     await this.nats.stop();
     await this.postgres?.stop();
+    await this.auth?.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,4 @@
-import { type Closable, ShutdownCloser } from '@gwpool/nats';
+import { type Closable, ShutdownCloser, TransportTenancy } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { HeartbeatController } from './heartbeat.controller.js';
 import { HeartbeatIntake } from './heartbeat-intake.js';
@@ -11,6 +11,7 @@ export class HeartbeatIngestModule {
     intake: HeartbeatIntake;
     recorder: LivenessRecorder;
     writer: LivenessWriter;
+    tenancy: TransportTenancy;
     closables: Closable[];
   }): DynamicModule {
     return {
@@ -20,6 +21,7 @@ export class HeartbeatIngestModule {
         { provide: HeartbeatIntake, useValue: deps.intake },
         { provide: LivenessRecorder, useValue: deps.recorder },
         { provide: LivenessWriter, useValue: deps.writer },
+        { provide: TransportTenancy, useValue: deps.tenancy },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
       ],
     };

@@ -35,14 +35,16 @@ const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => {
   return true;
 };
 
-export type DropReason = 'unregistered' | 'invalid' | 'shed';
+export type DropReason = 'unregistered' | 'invalid' | 'forbidden' | 'shed';
 
 export interface HeartbeatCounts {
-  /** Every heartbeat read off the connection; = accepted + unregistered + invalid + shed + queued. */
+  /** Every heartbeat read off the connection; = accepted + unregistered + invalid + forbidden + shed + queued. */
   received: number;
   accepted: number;
   unregistered: number;
   invalid: number;
+  /** From a tenant account the org is not bound to. */
+  forbidden: number;
   /** Dropped on purpose because they could not be processed in time (see HeartbeatIntake). */
   shed: number;
 }
@@ -53,6 +55,8 @@ interface Waiting {
   receivedAt: number;
   body: 'passed' | 'failed' | Uint8Array | OversizedBody;
   reply?: string;
+  /** `Nats-Request-Info`, which the server writes on a heartbeat from an org account. */
+  requestInfo?: string;
 }
 
 export interface IntakeOptions {
@@ -65,6 +69,8 @@ export interface IntakeOptions {
 export interface IntakePorts {
   /** Whether the gateway is registered in the org. */
   isRegistered(org: string, gatewayId: string): boolean;
+  /** Why a heartbeat from a tenant account may not speak for the org, or undefined (see TransportTenancy). */
+  refusal?(org: string, requestInfo: string | undefined): string | undefined;
   /** Keeps an accepted heartbeat under `key` (its subject, naming the gateway); false when the record is refused. */
   record(record: HeartbeatRecord, key: string): boolean;
   /** Sends a reply to a heartbeat sent as a request. */
@@ -84,7 +90,7 @@ export interface IntakePorts {
  * `maxQueued`: memory stays bounded.
  */
 export class HeartbeatIntake {
-  readonly counts: HeartbeatCounts = { received: 0, accepted: 0, unregistered: 0, invalid: 0, shed: 0 };
+  readonly counts: HeartbeatCounts = { received: 0, accepted: 0, unregistered: 0, invalid: 0, forbidden: 0, shed: 0 };
   private readonly queue = new Map<string, Waiting>();
   private scheduled = false;
   private stopped = false;
@@ -106,7 +112,7 @@ export class HeartbeatIntake {
   }
 
   /** For each heartbeat as it is read off the connection: O(1), never throws. */
-  offer(subject: string, data: Uint8Array, reply?: string): void {
+  offer(subject: string, data: Uint8Array, reply?: string, requestInfo?: string): void {
     this.counts.received += 1;
     const receivedAt = Date.now();
     if (this.stopped) {
@@ -119,6 +125,7 @@ export class HeartbeatIntake {
     else if (equalBytes(data, CANONICAL.failed)) body = 'failed';
     else body = data.length > MAX_BODY_BYTES ? new OversizedBody(data.length) : data.slice();
     const waiting: Waiting = reply ? { subject, receivedAt, body, reply } : { subject, receivedAt, body };
+    if (requestInfo) waiting.requestInfo = requestInfo;
     const older = this.queue.get(subject);
     if (older !== undefined) {
       // Keeps its place in the queue, so a gateway that beats fast is not served ahead of the others.
@@ -185,6 +192,8 @@ export class HeartbeatIntake {
     const target = parseHeartbeatSubject(waiting.subject);
     if (!target)
       return this.drop(waiting, 'invalid', `subject '${waiting.subject}' does not name a valid org and gateway`);
+    const refused = this.ports.refusal?.(target.org, waiting.requestInfo);
+    if (refused) return this.drop(waiting, 'forbidden', refused);
     let check: 'passed' | 'failed';
     let detail: string | undefined;
     let load: ReportedLoad | undefined;
@@ -231,9 +240,9 @@ export class HeartbeatIntake {
     if (reason === 'shed') return this.logShed(now);
     if (now - this.lastDropLog < LOG_EVERY_MS) return;
     this.lastDropLog = now;
-    const { unregistered, invalid } = this.counts;
+    const { unregistered, invalid, forbidden } = this.counts;
     this.logger.warn(
-      `dropped heartbeat (${reason}): ${message} [dropped so far: ${unregistered} unregistered, ${invalid} invalid]`,
+      `dropped heartbeat (${reason}): ${message} [dropped so far: ${unregistered} unregistered, ${invalid} invalid, ${forbidden} forbidden]`,
     );
   }
 

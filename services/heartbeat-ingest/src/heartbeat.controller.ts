@@ -1,6 +1,7 @@
 import { ADMIN_SUBJECTS } from '@gwpool/contracts';
+import { assertOperatorCaller, TransportTenancy } from '@gwpool/nats';
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
+import { Ctx, MessagePattern, type NatsContext } from '@nestjs/microservices';
 import { HeartbeatIntake } from './heartbeat-intake.js';
 import { LivenessRecorder } from './liveness-recorder.js';
 import { LivenessWriter } from './liveness-writer.js';
@@ -15,18 +16,21 @@ export class HeartbeatController {
     @Inject(HeartbeatIntake) private readonly intake: HeartbeatIntake,
     @Inject(LivenessRecorder) private readonly recorder: LivenessRecorder,
     @Inject(LivenessWriter) private readonly writer: LivenessWriter,
+    @Inject(TransportTenancy) private readonly tenancy: TransportTenancy,
   ) {}
 
   /** Every instance answers (no queue group), each with its own counts and pid, so a caller can add them up. */
   @MessagePattern(ADMIN_SUBJECTS.ingestStats, { queue: '' })
-  stats() {
-    const { received, accepted, unregistered, invalid, shed } = this.intake.counts;
+  stats(@Ctx() ctx: NatsContext) {
+    assertOperatorCaller(ctx, this.tenancy);
+    const { received, accepted, unregistered, invalid, forbidden, shed } = this.intake.counts;
     return {
       pid: process.pid,
       received,
       accepted,
       unregistered,
       invalid,
+      forbidden,
       shed,
       queued: this.intake.queued,
       backlog: this.recorder.backlog,

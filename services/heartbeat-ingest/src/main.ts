@@ -4,7 +4,8 @@ import { loadSettings } from '@gwpool/config';
 import { HEARTBEAT_SUBJECT_PATTERN } from '@gwpool/contracts';
 import { ORG_STREAM_PREFIX } from '@gwpool/domain';
 import { GatewayRegistry } from '@gwpool/log-followers';
-import { connectNats, startMicroservice } from '@gwpool/nats';
+import { connectNats, startMicroservice, TransportTenancy } from '@gwpool/nats';
+import { REQUEST_INFO_HEADER } from '@gwpool/nats-auth';
 import { Observability } from '@gwpool/observability';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { setPriority } from 'node:os';
@@ -21,7 +22,7 @@ const observability = await Observability.start('heartbeat-ingest', settings);
 if (settings.ingestNice > 0) setPriority(settings.ingestNice);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
-const nc = await connectNats(settings.natsUrl, 'heartbeat-ingest:facts');
+const nc = await connectNats(settings, 'heartbeat-ingest:facts');
 const gateways = new GatewayRegistry(eventLog, readModel);
 const follower = observability.followLog('gateways', gateways, eventLog, { streamPrefix: ORG_STREAM_PREFIX });
 const metrics = observability.heartbeats(() => recorder.backlog);
@@ -33,9 +34,12 @@ observability.store('read-model', () => readModel.readCheckpoint(PROJECTOR_CHECK
 await gateways.start();
 await follower.start().whenCaughtUp();
 recorder.start();
+const tenancy = TransportTenancy.of(settings);
 const intake = new HeartbeatIntake(
   {
     isRegistered: (org, gatewayId) => gateways.has(org, gatewayId),
+    // Defence in depth: a heartbeat from an org account must come from the account the org is bound to.
+    refusal: (org, requestInfo) => tenancy.refusalFor(org, requestInfo, gateways.accountOf(org)),
     record: (record, key) => recorder.record(record, key),
     reply: (subject, body) => nc.publish(subject, JSON.stringify(body)),
     metrics,
@@ -47,6 +51,7 @@ await startMicroservice(
     intake,
     recorder,
     writer,
+    tenancy,
     closables: [
       { close: async () => intake.stop() },
       { close: () => recorder.stop() },
@@ -68,7 +73,13 @@ await startMicroservice(
     rawEndpoints: [
       {
         subject: HEARTBEAT_SUBJECT_PATTERN,
-        handler: (msg) => intake.offer(msg.subject, msg.data, msg.reply || undefined),
+        handler: (msg) =>
+          intake.offer(
+            msg.subject,
+            msg.data,
+            msg.reply || undefined,
+            msg.headers?.get(REQUEST_INFO_HEADER) || undefined,
+          ),
       },
     ],
   },

@@ -2,7 +2,7 @@ import type { Settings } from '@gwpool/config';
 import { orgCatalogDecider } from '@gwpool/domain';
 import type { EventLog } from '@gwpool/event-log';
 import type { LivenessView } from '@gwpool/liveness-view';
-import { type Closable, SETTINGS, ShutdownCloser } from '@gwpool/nats';
+import { type Closable, SETTINGS, ShutdownCloser, TransportTenancy } from '@gwpool/nats';
 import type { CommandMetrics } from '@gwpool/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { OrgCatalogRepository } from './org-catalog.repository.js';
@@ -24,6 +24,7 @@ export class PoolCommandModule {
       controllers: [PoolCommandController],
       providers: [
         { provide: SETTINGS, useValue: settings },
+        { provide: TransportTenancy, useValue: TransportTenancy.of(settings) },
         {
           provide: ORG_CATALOG_DECIDER,
           useValue: orgCatalogDecider({ entitlements: settings.entitlements, heartbeatTtlMs: settings.heartbeatTtlMs }),

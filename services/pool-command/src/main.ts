@@ -11,7 +11,7 @@ const settings = loadSettings();
 const observability = await Observability.start('pool-command', settings);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
-const nc = await connectNats(settings.natsUrl, 'pool-command:liveness');
+const nc = await connectNats(settings, 'pool-command:liveness');
 // The attach rule judges a target's health from the same in-memory liveness routing-query answers from.
 const liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs, damping: settings.damping });
 observability.nats('liveness-nats', nc);

@@ -156,6 +156,7 @@ export class OrgCatalogRepository {
         data: event.data,
         metadata: {
           ...(metadata.actor ? { actor: metadata.actor } : {}),
+          ...(metadata.actorKey ? { actorKey: metadata.actorKey } : {}),
           correlationId: metadata.correlationId,
           causationId: cause === undefined ? metadata.causationId : (ids[cause] as string),
           occurredAt,

@@ -1,6 +1,7 @@
 import {
   ADMIN_SUBJECTS,
   AttachConsumerDto,
+  BindAccountDto,
   COMMAND_SUBJECTS,
   ConsumerRefDto,
   consumerTarget,
@@ -17,7 +18,7 @@ import {
 } from '@gwpool/contracts';
 import { DEFAULT_ROUTING_STRATEGY, type OrgCommand, type OrgCommandData, type PoolState } from '@gwpool/domain';
 import type { LivenessView } from '@gwpool/liveness-view';
-import { type RequestContext, requestContext } from '@gwpool/nats';
+import { type RequestContext, requestContext, TransportTenancy } from '@gwpool/nats';
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
@@ -27,13 +28,16 @@ export const LIVENESS_VIEW = Symbol('LIVENESS_VIEW');
 
 /**
  * The command as plain data: what the request asked, stamped with who asked, when, and in which conversation (and
- * trace, when the request carried a valid traceparent).
+ * trace, when the request carried a valid traceparent). A tenant's account goes with it, for the decider to check
+ * against the org's binding.
  */
 const commandOf = (request: RequestContext, command: OrgCommandData): OrgCommand => ({
   ...command,
   metadata: {
     now: Date.now(),
     ...(request.actor ? { actor: request.actor } : {}),
+    ...(request.actorKey ? { actorKey: request.actorKey } : {}),
+    ...(request.callerAccount ? { callerAccount: request.callerAccount } : {}),
     correlationId: request.correlationId,
     causationId: request.requestId,
     ...(request.traceparent ? { traceparent: request.traceparent } : {}),
@@ -58,10 +62,11 @@ export class PoolCommandController {
   constructor(
     @Inject(OrgCommandHandler) private readonly handler: OrgCommandHandler,
     @Inject(LIVENESS_VIEW) private readonly liveness: LivenessView,
+    @Inject(TransportTenancy) private readonly tenancy: TransportTenancy,
   ) {}
 
   private run(ctx: NatsContext, command: OrgCommandData, org?: string) {
-    const request = requestContext(ctx, org);
+    const request = requestContext(ctx, this.tenancy, { org });
     return this.handler.handle(request.org, commandOf(request, command));
   }
 
@@ -140,7 +145,7 @@ export class PoolCommandController {
     const dto = parseRequest(AttachConsumerDto, body);
     const target = consumerTarget(dto);
     const { consumerId, consumerType } = dto;
-    const request = requestContext(ctx);
+    const request = requestContext(ctx, this.tenancy);
     const liveness = this.liveness.ofOrg(request.org);
     const command = commandOf(request, {
       type: 'AttachConsumer',
@@ -174,5 +179,13 @@ export class PoolCommandController {
     const { org, revision, reason } = parseRequest(VoidEventDto, body);
     await this.run(ctx, { type: 'VoidEvent', data: { revision, reason } }, org);
     return { org, revision, voided: true };
+  }
+
+  /** Operator command: binds the org to the NATS account its tenants connect with (`gwpool auth org create`). */
+  @MessagePattern(ADMIN_SUBJECTS.orgAccountSet)
+  async setOrgAccount(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
+    const { org, accountPublicKey } = parseRequest(BindAccountDto, body);
+    const { events } = await this.run(ctx, { type: 'BindAccount', data: { accountPublicKey } }, org);
+    return { org, accountPublicKey, changed: events.length > 0 };
   }
 }

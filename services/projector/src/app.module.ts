@@ -1,5 +1,6 @@
 import { CatalogFollower } from '@gwpool/log-followers';
-import { type Closable, ShutdownCloser } from '@gwpool/nats';
+import type { Settings } from '@gwpool/config';
+import { type Closable, ShutdownCloser, TransportTenancy } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthPublisher } from './health-publisher.js';
 import { ProjectorController } from './projector.controller.js';
@@ -9,6 +10,7 @@ import { WriterLeadership } from './writer-leadership.js';
 @Module({})
 export class ProjectorModule {
   static register(deps: {
+    settings: Settings;
     catalog: CatalogFollower;
     writer: ViewWriter;
     health: HealthPublisher;
@@ -19,6 +21,7 @@ export class ProjectorModule {
       module: ProjectorModule,
       controllers: [ProjectorController],
       providers: [
+        { provide: TransportTenancy, useValue: TransportTenancy.of(deps.settings) },
         { provide: CatalogFollower, useValue: deps.catalog },
         { provide: ViewWriter, useValue: deps.writer },
         { provide: HealthPublisher, useValue: deps.health },

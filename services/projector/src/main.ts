@@ -18,7 +18,7 @@ const settings = loadSettings();
 const observability = await Observability.start('projector', settings);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
-const nc = await connectNats(settings.natsUrl, 'projector:health');
+const nc = await connectNats(settings, 'projector:health');
 const catalog = new CatalogFollower(eventLog, readModel);
 const writer = new ViewWriter(catalog, readModel, eventLog);
 const liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs, damping: settings.damping });
@@ -57,6 +57,7 @@ leadership.start();
 alerts.start();
 await startMicroservice(
   ProjectorModule.register({
+    settings,
     catalog,
     writer,
     health,

@@ -1,7 +1,8 @@
 import { ADMIN_SUBJECTS } from '@gwpool/contracts';
 import { CatalogFollower } from '@gwpool/log-followers';
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
+import { assertOperatorCaller, TransportTenancy } from '@gwpool/nats';
+import { Ctx, MessagePattern, type NatsContext } from '@nestjs/microservices';
 import { HealthPublisher } from './health-publisher.js';
 import { ViewWriter } from './view-writer.js';
 import { WriterLeadership } from './writer-leadership.js';
@@ -16,6 +17,7 @@ export class ProjectorController {
     @Inject(ViewWriter) private readonly writer: ViewWriter,
     @Inject(HealthPublisher) private readonly health: HealthPublisher,
     @Inject(WriterLeadership) private readonly leadership: WriterLeadership,
+    @Inject(TransportTenancy) private readonly tenancy: TransportTenancy,
   ) {}
 
   /**
@@ -23,7 +25,8 @@ export class ProjectorController {
    * stored, the quarantine. Every instance answers (no queue group), so a caller can see the writer and its standbys.
    */
   @MessagePattern(ADMIN_SUBJECTS.projectorStatus)
-  status() {
+  status(@Ctx() ctx: NatsContext) {
+    assertOperatorCaller(ctx, this.tenancy);
     const quarantined = this.catalog.quarantine();
     return {
       role: this.leadership.role,

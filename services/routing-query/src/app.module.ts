@@ -1,5 +1,6 @@
 import type { Settings } from '@gwpool/config';
-import { SETTINGS, ShutdownCloser, type Closable } from '@gwpool/nats';
+import { CatalogFollower } from '@gwpool/log-followers';
+import { SETTINGS, ShutdownCloser, TransportTenancy, type Closable } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RoutingQueryController } from './routing-query.controller.js';
@@ -11,6 +12,7 @@ import { QUERY_HANDLERS } from './routing.queries.js';
 export class RoutingQueryModule {
   static register(deps: {
     settings: Settings;
+    catalog: CatalogFollower;
     view: RoutingView;
     reports: RouteReports;
     closables: Closable[];
@@ -21,6 +23,8 @@ export class RoutingQueryModule {
       controllers: [RoutingQueryController],
       providers: [
         { provide: SETTINGS, useValue: deps.settings },
+        { provide: TransportTenancy, useValue: TransportTenancy.of(deps.settings) },
+        { provide: CatalogFollower, useValue: deps.catalog },
         { provide: RoutingView, useValue: deps.view },
         { provide: RouteReports, useValue: deps.reports },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },

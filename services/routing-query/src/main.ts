@@ -14,7 +14,7 @@ const settings = loadSettings();
 const observability = await Observability.start('routing-query', settings);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
-const nc = await connectNats(settings.natsUrl, 'routing-query:liveness');
+const nc = await connectNats(settings, 'routing-query:liveness');
 const catalog = new CatalogFollower(eventLog, readModel);
 const liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs, damping: settings.damping });
 const follower = observability.followCatalog(catalog, eventLog, { streamPrefix: ORG_STREAM_PREFIX });
@@ -29,6 +29,7 @@ reports.start();
 await startMicroservice(
   RoutingQueryModule.register({
     settings,
+    catalog,
     view,
     reports,
     closables: [

@@ -10,7 +10,8 @@ import {
   RouteReportDto,
 } from '@gwpool/contracts';
 import { DomainError } from '@gwpool/domain';
-import { requestContext } from '@gwpool/nats';
+import { CatalogFollower } from '@gwpool/log-followers';
+import { requestContext, TransportTenancy } from '@gwpool/nats';
 import { Controller, Inject } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Ctx, EventPattern, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
@@ -31,18 +32,26 @@ export class RoutingQueryController {
     @Inject(QueryBus) private readonly queryBus: QueryBus,
     @Inject(RoutingView) private readonly view: RoutingView,
     @Inject(RouteReports) private readonly reports: RouteReports,
+    @Inject(TransportTenancy) private readonly tenancy: TransportTenancy,
+    @Inject(CatalogFollower) private readonly catalog: CatalogFollower,
   ) {}
+
+  /** The org of the subject, once the caller is known to act for it (FORBIDDEN otherwise). */
+  private orgOf(ctx: NatsContext): string {
+    const boundAccount = (org: string) => this.catalog.get(org)?.accountPublicKey;
+    return requestContext(ctx, this.tenancy, { boundAccount }).org;
+  }
 
   @MessagePattern(QUERY_SUBJECTS.routePick)
   pick(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
-    const { org } = requestContext(ctx);
+    const org = this.orgOf(ctx);
     const dto = parseRequest(PickRouteDto, body);
     return this.queryBus.execute(new PickRouteQuery(org, dto.poolId, pickRequestOf(dto)));
   }
 
   @MessagePattern(QUERY_SUBJECTS.routeResolve)
   resolve(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
-    const { org } = requestContext(ctx);
+    const org = this.orgOf(ctx);
     const dto = parseRequest(ResolveRouteDto, body);
     return this.queryBus.execute(new ResolveRouteQuery(org, dto.consumerId, pickRequestOf(dto)));
   }
@@ -53,7 +62,7 @@ export class RoutingQueryController {
    */
   @EventPattern(ROUTE_REPORT_SUBJECT)
   report(@Payload() body: unknown, @Ctx() ctx: unknown) {
-    const { org } = requestContext(ctx as NatsContext);
+    const org = this.orgOf(ctx as NatsContext);
     const dto = parseRequest(RouteReportDto, body);
     const { catalog, pool } = this.view.pool(org, dto.poolId);
     if (!pool.members.has(dto.gatewayId)) {
@@ -68,26 +77,26 @@ export class RoutingQueryController {
 
   @MessagePattern(QUERY_SUBJECTS.poolGet)
   getPool(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
-    const { org } = requestContext(ctx);
+    const org = this.orgOf(ctx);
     return this.queryBus.execute(new GetPoolQuery(org, parseRequest(PoolRefDto, body).poolId));
   }
 
   @MessagePattern(QUERY_SUBJECTS.poolList)
   listPools(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
-    const { org } = requestContext(ctx);
+    const org = this.orgOf(ctx);
     parseRequest(EmptyDto, body);
     return this.queryBus.execute(new ListPoolsQuery(org));
   }
 
   @MessagePattern(QUERY_SUBJECTS.poolConsumers)
   poolConsumers(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
-    const { org } = requestContext(ctx);
+    const org = this.orgOf(ctx);
     return this.queryBus.execute(new PoolConsumersQuery(org, parseRequest(PoolRefDto, body).poolId));
   }
 
   @MessagePattern(QUERY_SUBJECTS.gatewayList)
   listGateways(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
-    const { org } = requestContext(ctx);
+    const org = this.orgOf(ctx);
     parseRequest(EmptyDto, body);
     return this.queryBus.execute(new ListGatewaysQuery(org));
   }

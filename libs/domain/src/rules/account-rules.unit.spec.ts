@@ -17,15 +17,21 @@ const fromAccount = (command: OrgCommandData, callerAccount: string) => ({
 describe('decide', () => {
   describe('BindAccount', () => {
     it('binds an org that had no account', () => {
-      given([]).when(bind(ACME)).then([bound(ACME)]);
+      given([])
+        .when(bind(ACME))
+        .then([bound(ACME)]);
     });
 
     it('replaces the account of an org, naming the one it had', () => {
-      given([bound(GLOBEX)]).when(bind(ACME)).then([bound(ACME, GLOBEX)]);
+      given([bound(GLOBEX)])
+        .when(bind(ACME))
+        .then([bound(ACME, GLOBEX)]);
     });
 
     it('appends nothing when the org is bound to that account already', () => {
-      given([bound(ACME)]).when(bind(ACME)).then([]);
+      given([bound(ACME)])
+        .when(bind(ACME))
+        .then([]);
     });
 
     it('refuses a key that is not an account public key', () => {
@@ -70,7 +76,9 @@ describe('decide', () => {
     });
 
     it('leaves a trusted caller, which carries no account, to the other rules', () => {
-      given([]).when(createPool).then([poolCreated('p-1', 'edge-1')]);
+      given([])
+        .when(createPool)
+        .then([poolCreated('p-1', 'edge-1')]);
     });
   });
 });
