@@ -59,8 +59,9 @@ const depConstraints = [
   { sourceTag: 'type:bench', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:tooling'] },
   // The chaos suite, likewise: it drives the services over NATS and checks the log and the views.
   { sourceTag: 'type:chaos', onlyDependOnLibsWithTags: [...core, 'type:adapter', 'type:tooling'] },
-  // The operators' CLI is a client of the public API: the contracts and the pure domain, nothing that runs services.
-  { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
+  // The operators' CLI is a client of the public API: the contracts and the pure domain, nothing that runs services;
+  // and the auth tooling, with which `gwpool auth` issues and revokes credentials.
+  { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:auth'] },
 ];
 
 const pure = 'The domain is pure: frameworks, drivers and I/O belong in adapters and services.';

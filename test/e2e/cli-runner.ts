@@ -23,7 +23,7 @@ export const ANSI = /\u001b\[\d+(;\d+)*m/;
 export function userEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const clean = { ...process.env };
   for (const name of Object.keys(clean))
-    if (/^(FORCE_COLOR|NO_COLOR|NATS_URL|GWPOOL_.*|NODE_OPTIONS)$/.test(name)) delete clean[name];
+    if (/^(FORCE_COLOR|NO_COLOR|NATS_URL|NATS_CREDS|GWPOOL_.*|NODE_OPTIONS)$/.test(name)) delete clean[name];
   return { ...clean, TERM: 'xterm-256color', ...env };
 }
 

@@ -10,6 +10,10 @@ export interface GlobalOptions {
   org?: string;
   json?: boolean;
   actor?: string;
+  /** A `.creds` file: with tenancy enforced, who the server takes the caller to be. */
+  creds?: string;
+  /** The auth store of `gwpool auth`. */
+  authDir?: string;
   timeout: number;
 }
 
@@ -38,6 +42,7 @@ export class CliContext {
       server: this.options.server,
       timeoutMs: this.options.timeout,
       actor: this.options.actor,
+      ...(this.options.creds ? { creds: this.options.creds } : {}),
       longLived,
     });
     return this.client;

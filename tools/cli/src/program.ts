@@ -55,7 +55,12 @@ export function buildProgram(io: Io, groups: readonly CommandGroup[] = COMMAND_G
         .argParser(parseServer),
     )
     .addOption(new Option('-o, --org <org>', 'the org to act in').env('GWPOOL_ORG').argParser(parseOrg))
-    .addOption(new Option('--actor <who>', 'who is acting, recorded on every event').env('GWPOOL_ACTOR'))
+    .addOption(new Option('--creds <file>', 'a NATS .creds file to connect with').env('NATS_CREDS'))
+    .addOption(
+      new Option('--actor <who>', "who is acting, recorded on every event (operators' credentials only)").env(
+        'GWPOOL_ACTOR',
+      ),
+    )
     .addOption(new Option('--json', "print the API's reply unchanged, for scripts"))
     .addOption(
       new Option('--timeout <duration>', 'how long to wait for a reply').default(5000, '5s').argParser(parseTimeout),
@@ -69,7 +74,7 @@ export function buildProgram(io: Io, groups: readonly CommandGroup[] = COMMAND_G
     .exitOverride()
     .addHelpText(
       'after',
-      '\nEnvironment: NATS_URL, GWPOOL_ORG, GWPOOL_ACTOR stand for --server, --org and --actor; NO_COLOR turns colour off.',
+      '\nEnvironment: NATS_URL, NATS_CREDS, GWPOOL_ORG, GWPOOL_ACTOR stand for --server, --creds, --org and --actor; NO_COLOR turns colour off.',
     );
 
   const kit: CommandKit = {

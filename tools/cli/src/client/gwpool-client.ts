@@ -5,7 +5,9 @@ import {
   SERVICE_ERROR_HEADER,
   type WireError,
 } from '@gwpool/contracts/client';
+import { readNatsCreds } from '@gwpool/nats-auth';
 import {
+  type Authenticator,
   AuthorizationError,
   connect,
   headers as natsHeaders,
@@ -24,6 +26,8 @@ export interface ClientOptions {
   server: string;
   timeoutMs: number;
   actor?: string;
+  /** Path of a `.creds` file to authenticate with. */
+  creds?: string;
   /** Keep reconnecting after the connection drops (for `watch`); one-shot commands fail fast instead. */
   longLived?: boolean;
 }
@@ -56,12 +60,14 @@ export function describeRequestFailure(error: unknown, subject: string, timeoutM
   return undefined;
 }
 
-export function describeConnectFailure(error: unknown, server: string): CliError {
+export function describeConnectFailure(error: unknown, server: string, withCreds = false): CliError {
   const chain = causes(error);
   const code = chain.map((e) => (e as { code?: unknown }).code).find((c) => typeof c === 'string');
   if (code === 'ERR_INVALID_URL') return new UsageError(`--server '${server}' is not a NATS URL`);
   if (chain.some((e) => e instanceof AuthorizationError))
-    return new CliError(`NATS at ${server} refused the connection: authorization violation`);
+    return new CliError(
+      `NATS at ${server} refused the connection: authorization violation${withCreds ? ' (is the credential revoked?)' : '; pass --creds FILE or set NATS_CREDS'}`,
+    );
   const reason =
     code === 'ECONNREFUSED'
       ? 'connection refused'
@@ -91,6 +97,14 @@ export function readReply<T>(msg: Pick<Msg, 'headers' | 'string'>): Reply<T> {
   return { value: value as T, text, error: isWireError(error) ? error : (fallback as WireError) };
 }
 
+function credsOf(path: string): Authenticator {
+  try {
+    return readNatsCreds(path).authenticator;
+  } catch (error) {
+    throw new UsageError(`--creds: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** A NATS connection that speaks the public API: plain JSON requests, wire errors, the actor header. */
 export class GwpoolClient {
   private constructor(
@@ -99,8 +113,10 @@ export class GwpoolClient {
   ) {}
 
   static async connect(options: ClientOptions): Promise<GwpoolClient> {
+    const authenticator = options.creds ? credsOf(options.creds) : undefined;
     try {
       const nc = await connect({
+        authenticator,
         servers: options.server.split(',').map((s) => s.trim()),
         name: 'gwpool-cli',
         timeout: options.timeoutMs,
@@ -108,7 +124,7 @@ export class GwpoolClient {
       });
       return new GwpoolClient(nc, options);
     } catch (error) {
-      throw describeConnectFailure(error, options.server);
+      throw describeConnectFailure(error, options.server, authenticator !== undefined);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { CommandGroup } from '../program.js';
+import { authCommands } from './auth.command.js';
 import { consumersCommands } from './consumers.command.js';
 import { gatewaysCommands } from './gateways.command.js';
 import { membersCommands } from './members.command.js';
@@ -17,4 +18,5 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   consumersCommands,
   routeCommands,
   rawCommands,
+  authCommands,
 ];
