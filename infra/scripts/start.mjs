@@ -1,11 +1,14 @@
 // npm start: the local stack. Starts nats-server and PostgreSQL under .data/ (unless NATS_URL, EVENT_STORE_URL and
 // READ_MODEL_URL point at running ones), the four services from dist/ (`--replicas N` or REPLICAS instances of each,
 // each kept running by the launcher's supervisor), and a demo fleet. Only Ctrl-C stops it.
+// Its own nats-server enforces tenancy (operator mode, accounts per org; `--insecure` for a bare one): the auth
+// store and every credential live in .data/auth/, and each service connects with its own.
 // Node builtins only until the build: the launcher (servers, service processes, the readiness probe) comes from dist/.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { bindOrgs, prepareDeploymentAuth, shown } from './deployment-auth.mjs';
 import { ensureInstalled } from './install.mjs';
 import { repoRoot } from './swc-options.mjs';
 
@@ -76,8 +79,12 @@ const seconds = (ms) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 const metricsPorts = new Map();
 
 /** One instance, restarted with backoff whenever it exits on its own; it says so, with the exit status and count. */
-function startService(name, label, env) {
-  const ports = { METRICS_PORT: String(metricsPorts.get(label)), METRICS_HOST: '127.0.0.1' };
+function startService(name, label, env, creds) {
+  const ports = {
+    METRICS_PORT: String(metricsPorts.get(label)),
+    METRICS_HOST: '127.0.0.1',
+    ...(creds ? { NATS_CREDS: creds } : {}),
+  };
   const service = new launcher.ServiceProcess(name, { env: { ...env, ...ports }, ...printed(label) });
   const supervisor = new launcher.Supervisor(label, service, {
     onRestart: ({ status, ranMs, restarts, delayMs }) => {
@@ -107,7 +114,7 @@ async function waitReady(nc, supervisor) {
   }
 }
 
-async function ownServers() {
+async function ownServers(auth) {
   mkdirSync(join(repoRoot, '.data'), { recursive: true });
   const { preferredPort, startNatsServer, startPostgres } = launcher;
   const started = (server) => (servers.push(server), server);
@@ -117,8 +124,9 @@ async function ownServers() {
         dataDir: join(repoRoot, '.data/nats'),
         port: await preferredPort(4222),
         monitorPort: await preferredPort(8222),
-        // As in docker-compose.yml.
-        jetstream: true,
+        // Nothing uses JetStream; in operator mode each account would need JetStream limits of its own.
+        jetstream: !auth,
+        ...(auth ? { extraConfig: auth.serverConfig } : {}),
         detached: true,
       }).then(started))(),
     (async () =>
@@ -151,7 +159,19 @@ async function main() {
   const count = replicas();
   const labelOf = (name, i) => (count === 1 ? name : `${name}#${i}`);
   width = Math.max(...launcher.SERVICE_NAMES.map((name) => labelOf(name, count).length));
-  const own = given.length === 0 ? await ownServers() : undefined;
+  const secure = given.length === 0 && !process.argv.includes('--insecure');
+  const org = process.env.DEMO_ORG || 'demo';
+  const authDir = join(repoRoot, '.data/auth');
+  const natsAuth = () => import(pathToFileURL(join(repoRoot, 'dist/libs/nats-auth/src/index.js')).href);
+  const auth = secure
+    ? await prepareDeploymentAuth(await natsAuth(), {
+        dir: authDir,
+        org,
+        services: launcher.SERVICE_NAMES,
+        resolverDir: join(repoRoot, '.data/nats/resolver'),
+      })
+    : undefined;
+  const own = given.length === 0 ? await ownServers(auth) : undefined;
   const urls = own
     ? { NATS_URL: own.nats.url, EVENT_STORE_URL: own.postgres.url, READ_MODEL_URL: own.postgres.url }
     : Object.fromEntries(CONNECTION_VARS.map((name) => [name, process.env[name].trim()]));
@@ -170,38 +190,56 @@ async function main() {
       metricsPorts.set(labelOf(name, i), await launcher.preferredPort(METRICS_PORTS[name] + 10 * (i - 1)));
     }
   }
-  const { connect } = await import('@nats-io/transport-node');
+  const { connect, credsAuthenticator } = await import('@nats-io/transport-node');
   let nc;
   try {
-    nc = await connect({ servers: urls.NATS_URL, name: 'gwpool-start' });
+    const authenticator = auth && credsAuthenticator(readFileSync(auth.launcherCreds));
+    nc = await connect({ servers: urls.NATS_URL, name: 'gwpool-start', authenticator });
   } catch (error) {
     return fail(`cannot connect to NATS at ${urls.NATS_URL}: ${error.message}`);
   }
   // The projector creates the log schema and the views; the others start once it is up, to avoid a cold race.
   // Extra projectors are hot standbys: one holds the writer lease, the others take over when it goes.
-  await waitReady(nc, startService('projector', labelOf('projector', 1), env));
+  // Each service connects with its own credential (its replicas share it).
+  const credsOf = (name) => auth?.servicesCreds[name];
+  await waitReady(nc, startService('projector', labelOf('projector', 1), env, credsOf('projector')));
   const instances = launcher.SERVICE_NAMES.flatMap((name) =>
     Array.from({ length: count }, (_, i) => ({ name, i: i + 1 })).filter(
       ({ name, i }) => name !== 'projector' || i > 1,
     ),
   );
-  await Promise.all(instances.map(({ name, i }) => waitReady(nc, startService(name, labelOf(name, i), env))));
+  await Promise.all(
+    instances.map(({ name, i }) => waitReady(nc, startService(name, labelOf(name, i), env, credsOf(name)))),
+  );
+  // Each org's tenants may act once the services know its account.
+  if (auth) await bindOrgs(auth.store, nc).catch((error) => fail(error.message));
   await nc.close();
 
-  const org = process.env.DEMO_ORG || 'demo';
+  const orgCreds = join(authDir, 'creds/orgs', org);
   if (withDemo) {
     const script = join(repoRoot, 'infra/scripts/demo-fleet.mjs');
-    demo = new launcher.NodeProcess('demo', script, { env: { ...env, DEMO_ORG: org }, ...printed('demo') }).start();
+    const demoEnv = { ...env, DEMO_ORG: org, ...(auth ? { DEMO_CREDS_DIR: orgCreds } : {}) };
+    demo = new launcher.NodeProcess('demo', script, { env: demoEnv, ...printed('demo') }).start();
     void demo.exited().then(({ code, signal }) => {
       if (!stopping && code !== 0) console.error(`demo fleet exited (${code ?? signal}); the services keep running`);
     });
   }
-  const cli = `NATS_URL=${urls.NATS_URL} npx gwpool --org ${org}`;
+  const creds = auth ? ` --creds ${shown(repoRoot, auth.adminCreds)}` : '';
+  const cli = `NATS_URL=${urls.NATS_URL} npx gwpool${creds} --org ${org}`;
+  const tenancy = auth
+    ? `tenancy       enforced by NATS (operator mode); credentials in ${shown(repoRoot, authDir)}/ (keep them secret)
+  ${org} admin    ${shown(repoRoot, auth.adminCreds)}
+  ${org} viewer   ${shown(repoRoot, auth.viewerCreds)}
+  gateways      ${shown(repoRoot, join(orgCreds, 'gateways'))}/{gatewayId}.creds
+  operators     ${shown(repoRoot, auth.operatorCreds)}
+  more          npx gwpool auth org create ORG; npx gwpool auth user issue ${org} NAME --role admin|viewer|router`
+    : 'tenancy       NOT enforced: any client of this NATS server can act for any org';
   console.log(`
 gateway-pools is up (Ctrl-C stops ${own ? 'the services and the servers' : 'the services'})
   NATS          ${urls.NATS_URL}${own ? `   monitor ${own.nats.monitorUrl}` : ''}
   PostgreSQL    ${urls.EVENT_STORE_URL}${own ? '   data in .data/' : ''}
   settings      HEARTBEAT_TTL=${env.HEARTBEAT_TTL} ENTITLEMENTS=${env.ENTITLEMENTS}${withDemo ? ` DEMO_ORG=${org}` : ''}
+  ${tenancy}
   services      ${count} instance${count === 1 ? '' : 's'} of each, restarted with backoff when one exits (--replicas N)
 metrics and probes (/metrics, /healthz, /readyz)
 ${[...metricsPorts].map(([label, port]) => `  ${label.padEnd(width)}  http://127.0.0.1:${port}/metrics`).join('\n')}
@@ -210,7 +248,7 @@ try
   ${cli} route pick ${withDemo ? 'edge-eu' : '<pool>'}
   ${cli} watch
   ${cli} request gwpool.v1.${org}.query.pool.list
-  nats --server ${urls.NATS_URL} request gwpool.v1.${org}.query.pool.list '{}'   (with the nats CLI)
+  nats --server ${urls.NATS_URL}${creds} request gwpool.v1.${org}.query.pool.list '{}'   (with the nats CLI)
 `);
 }
 

@@ -5,6 +5,9 @@ import { AuthError } from './auth-error.js';
 
 /** A directory only its owner can enter; an existing one is narrowed to that. */
 export async function privateDir(path: string): Promise<void> {
+  // Only the directory itself is private: parents made on the way (`.data/`) keep the usual mode, as other tools
+  // (PostgreSQL running as its own user) must enter them.
+  await mkdir(dirname(path), { recursive: true });
   await mkdir(path, { recursive: true, mode: 0o700 });
   await chmod(path, 0o700);
 }
