@@ -1,5 +1,5 @@
 // npm run bench: starts its own servers, runs each scenario several times, prints one table and keeps a JSON copy.
-// Flags: --quick (smaller sizes, fewer and shorter runs), --only=routing,heartbeats,commands,rebuild,memory,
+// Flags: --quick (smaller sizes, fewer and shorter runs), --only=routing,heartbeats,commands,rebuild,memory,tenancy,
 // --readme (also update README.md after a --quick or --only run; a full run always does).
 import { loadavg } from 'node:os';
 import pg from 'pg';
@@ -25,6 +25,7 @@ import { profileRouting } from './scenarios/profile.js';
 import { rebuildScenario } from './scenarios/rebuild.js';
 import { routingScenario } from './scenarios/routing.js';
 import { routingStrategiesScenario } from './scenarios/routing-strategies.js';
+import { tenancyScenario } from './scenarios/tenancy.js';
 
 const FULL: Sizes = {
   fleet: { orgs: 100, gateways: 500, pools: 100, members: 3, bigPools: 5 },
@@ -162,6 +163,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (has('commands')) await scenario('3 commands', () => commandsScenario(context));
     await context.stack?.stopAll();
     if (has('rebuild')) await scenario('4 rebuild', () => rebuildScenario(context));
+    if (has('tenancy')) await scenario('6 tenancy', () => tenancyScenario(context));
   } finally {
     step('stopping');
     await cleanup();

@@ -30,4 +30,6 @@ export interface DetectionProbeResult {
 export interface EchoConfig {
   natsUrl: string;
   subject: string;
+  /** A `.creds` file to connect with (the tenancy scenario's server enforces accounts). */
+  credsPath?: string;
 }

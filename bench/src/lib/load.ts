@@ -78,8 +78,9 @@ export class Series {
 }
 
 /** The raw NATS echo responder, in a process of its own. */
-export async function startEcho(natsUrl: string): Promise<LoadClient<unknown>> {
-  const echo = startClient(ECHO_RESPONDER, { natsUrl, subject: 'bench.echo.>' }, { name: 'echo responder' });
+export async function startEcho(natsUrl: string, credsPath?: string): Promise<LoadClient<unknown>> {
+  const config = { natsUrl, subject: 'bench.echo.>', ...(credsPath ? { credsPath } : {}) };
+  const echo = startClient(ECHO_RESPONDER, config, { name: 'echo responder' });
   await echo.ready;
   return echo;
 }

@@ -41,6 +41,8 @@ export interface RequestLoadConfig {
   ratePerSecond?: number;
   /** Keep the body of every successful reply (commands: to check later that each acknowledged one is in the log). */
   keepReplies?: boolean;
+  /** A `.creds` file to connect with (a server that enforces accounts). */
+  credsPath?: string;
 }
 
 export interface RequestLoadResult {

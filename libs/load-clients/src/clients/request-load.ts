@@ -1,6 +1,7 @@
 // Request/reply load: `concurrency` workers each keep one request in flight for warmupMs + durationMs.
 // The same code drives the raw echo yardstick and the services, so the two differ only in who answers.
-import { connect } from '@nats-io/transport-node';
+import { connect, credsAuthenticator } from '@nats-io/transport-node';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { RECONNECT, serve } from './ipc.js';
 import type { RequestLoadConfig, RequestLoadResult, RequestSource } from './protocol.js';
@@ -69,7 +70,13 @@ function errorCode(body: string, status: string): string {
 }
 
 serve(async (config: RequestLoadConfig, io): Promise<RequestLoadResult> => {
-  const nc = await connect({ servers: config.natsUrl, name: config.name ?? 'bench-load', ...RECONNECT });
+  const nc = await connect({
+    servers: config.natsUrl,
+    name: config.name ?? 'bench-load',
+    ...RECONNECT,
+    // nats.js's own authenticator, as any client would: it signs once, at connect.
+    ...(config.credsPath ? { authenticator: credsAuthenticator(readFileSync(config.credsPath)) } : {}),
+  });
   const next = makeSource(config.source);
   const timeout = config.timeoutMs ?? 5000;
   io.ready();
