@@ -96,6 +96,7 @@ const TEMPLATES: Record<string, Record<string, unknown>> = {
   [`gwpool.v1.${ORG}.route.report`]: { poolId: 'p-1', gatewayId: 'gw-1', outcome: 'failed', detail: 'refused' },
   'gwpool.v1.admin.entitlement.set': { org: ORG, gatewayPools: true },
   'gwpool.v1.admin.event.void': { org: ORG, revision: 0, reason: 'fuzz' },
+  'gwpool.v1.admin.org.account.set': { org: ORG, accountPublicKey: `A${'F'.repeat(55)}` },
   [`gwpool.v1.${ORG}.heartbeat.gw-1`]: {
     check: 'passed',
     detail: 'ok',

@@ -22,7 +22,11 @@ export const requestSubjects = (org: string): string[] => [
   ...QUERIES.map((name) => query(org, name)),
   `gwpool.v1.${org}.route.report`,
 ];
-export const ADMIN_COMMANDS = ['gwpool.v1.admin.entitlement.set', 'gwpool.v1.admin.event.void'];
+export const ADMIN_COMMANDS = [
+  'gwpool.v1.admin.entitlement.set',
+  'gwpool.v1.admin.event.void',
+  'gwpool.v1.admin.org.account.set',
+];
 
 /** The error codes docs/api.md lists; INTERNAL is never an answer to bad input. */
 export const DOCUMENTED_REFUSALS = [
