@@ -2,7 +2,7 @@
 //   init   creates or reuses the store, the credentials and the nats-server configuration (before NATS starts);
 //   bind   binds every org to its account (once pool-command answers).
 // The store holds the operator's key: Compose keeps it in ./.data/compose/auth on the host, ignored by git.
-import { connect, credsAuthenticator } from '@nats-io/transport-node';
+import { connect } from '@nats-io/transport-node';
 import { chownSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bindOrgs, prepareDeploymentAuth } from './deployment-auth.mjs';
@@ -32,7 +32,7 @@ if (mode === 'init') {
   const nc = await connect({
     servers: process.env.NATS_URL,
     name: 'gwpool-auth-bind',
-    authenticator: credsAuthenticator(readFileSync(launcher)),
+    authenticator: natsAuth.credsAuthenticatorOf(readFileSync(launcher, 'utf8')).authenticator,
   });
   const store = await natsAuth.AuthStore.open(dir);
   await bindOrgs(store, nc);

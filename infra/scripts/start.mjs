@@ -190,10 +190,12 @@ async function main() {
       metricsPorts.set(labelOf(name, i), await launcher.preferredPort(METRICS_PORTS[name] + 10 * (i - 1)));
     }
   }
-  const { connect, credsAuthenticator } = await import('@nats-io/transport-node');
+  const { connect } = await import('@nats-io/transport-node');
   let nc;
   try {
-    const authenticator = auth && credsAuthenticator(readFileSync(auth.launcherCreds));
+    // Signed natively (nats.js signs slowly enough to miss the server's authentication timeout on a busy machine).
+    const authenticator =
+      auth && (await natsAuth()).credsAuthenticatorOf(readFileSync(auth.launcherCreds, 'utf8')).authenticator;
     nc = await connect({ servers: urls.NATS_URL, name: 'gwpool-start', authenticator });
   } catch (error) {
     return fail(`cannot connect to NATS at ${urls.NATS_URL}: ${error.message}`);

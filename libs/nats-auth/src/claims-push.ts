@@ -1,7 +1,8 @@
-import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { readFile } from 'node:fs/promises';
 import { AuthError } from './auth-error.js';
 import type { AccountInfo, AuthStore } from './auth-store.js';
+import { credsAuthenticatorOf } from './creds-authenticator.js';
 import { CLAIMS_UPDATE_SUBJECT } from './tenant-subjects.js';
 
 interface ClaimsUpdateReply {
@@ -28,8 +29,11 @@ export async function pushAccountJwt(nc: NatsConnection, account: AccountInfo, t
   throw new AuthError('CLAIMS_REJECTED', `the server refused the JWT of account '${account.name}': ${why}`);
 }
 
-/** Connects as the store's claims pusher (a system-account user that may do nothing else). */
+/**
+ * Connects as the store's claims pusher (a system-account user that may do nothing else). Signed natively: on a busy
+ * machine nats.js's own signing misses the server's authentication timeout, and the connection fails with EPIPE.
+ */
 export async function connectClaimsPusher(store: AuthStore, servers: string | string[]): Promise<NatsConnection> {
-  const creds = await readFile(store.claimsPusherCredsPath);
-  return connect({ servers, authenticator: credsAuthenticator(creds), name: 'gwpool-auth', reconnect: false });
+  const { authenticator } = credsAuthenticatorOf(await readFile(store.claimsPusherCredsPath, 'utf8'));
+  return connect({ servers, authenticator, name: 'gwpool-auth', reconnect: false });
 }

@@ -19,8 +19,8 @@ function intake(options: Partial<IntakeOptions> = {}, registered = (_org: string
     { maxQueued: 1000, maxRate: 0, ...options },
   );
   const balanced = () => {
-    const { received, accepted, unregistered, invalid, shed } = heartbeats.counts;
-    return received === accepted + unregistered + invalid + shed + heartbeats.queued;
+    const { received, accepted, unregistered, invalid, forbidden, shed } = heartbeats.counts;
+    return received === accepted + unregistered + invalid + forbidden + shed + heartbeats.queued;
   };
   return { heartbeats, recorded, replies, balanced };
 }
@@ -91,6 +91,40 @@ describe('the heartbeat intake', () => {
     expect(new Set([...recorded.keys()]).size).toBe(Math.min(40, accepted));
     heartbeats.stop();
     expect(recorded.size).toBe(40);
+  });
+
+  it("drops and counts a heartbeat the tenancy refuses, with the tenancy's reason, before anything else is judged", () => {
+    const recorded: string[] = [];
+    const replies: object[] = [];
+    const seen: [string, string | undefined][] = [];
+    const heartbeats = new HeartbeatIntake(
+      {
+        isRegistered: () => true,
+        refusal: (org, requestInfo) => {
+          seen.push([org, requestInfo]);
+          return requestInfo === 'globex' ? `account 'AGLOBEX' may not act for org '${org}'` : undefined;
+        },
+        record: (_record, key) => (recorded.push(key), true),
+        reply: (_to, body) => replies.push(body),
+      },
+      { maxQueued: 1000, maxRate: 0 },
+    );
+
+    heartbeats.offer(subject('gw-1'), encode('not json'), '_INBOX.1', 'globex');
+    heartbeats.offer(subject('gw-2'), PASSED, undefined, 'acme');
+    heartbeats.offer(subject('gw-3'), PASSED);
+    heartbeats.stop();
+
+    expect(seen).toEqual([
+      ['acme', 'globex'],
+      ['acme', 'acme'],
+      ['acme', undefined],
+    ]);
+    expect(recorded).toEqual([subject('gw-2'), subject('gw-3')]);
+    expect(heartbeats.counts).toMatchObject({ received: 3, accepted: 2, forbidden: 1, invalid: 0 });
+    expect(replies).toEqual([
+      { accepted: false, reason: 'forbidden', message: "account 'AGLOBEX' may not act for org 'acme'" },
+    ]);
   });
 
   it('drops and counts invalid and unregistered heartbeats, answering those sent as requests', () => {
