@@ -18,7 +18,12 @@ jest.setTimeout(90_000);
 /** Each service's subjects and their queue group; `unqueued` are answered by every instance. */
 const ENDPOINTS: Record<string, { subjects: string[]; queue: string; unqueued?: string[] }> = {
   'pool-command': {
-    subjects: [...Object.values(COMMAND_SUBJECTS), ADMIN_SUBJECTS.entitlementSet, ADMIN_SUBJECTS.eventVoid],
+    subjects: [
+      ...Object.values(COMMAND_SUBJECTS),
+      ADMIN_SUBJECTS.entitlementSet,
+      ADMIN_SUBJECTS.eventVoid,
+      ADMIN_SUBJECTS.orgAccountSet,
+    ],
     queue: 'pool-command',
   },
   'routing-query': { subjects: [...Object.values(QUERY_SUBJECTS), ROUTE_REPORT_SUBJECT], queue: 'routing-query' },
