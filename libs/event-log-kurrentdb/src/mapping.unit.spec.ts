@@ -52,6 +52,17 @@ describe('positions', () => {
     expect([third, first, second].sort(comparePositions)).toEqual([first, second, third]);
     expect(comparePositions({ commit: 5n, prepare: 5n }, { commit: 5n, prepare: 5n })).toBe(0);
   });
+
+  it('orders position strings as numbers, never as text, as the log compares them', () => {
+    // What KurrentEventLog.comparePositions runs: decode both, then compare.
+    const order = (a: string, b: string) => Math.sign(comparePositions(decodePosition(a), decodePosition(b)));
+    expect(order('9/9', '10/0')).toBe(-1);
+    expect(order('100/40', '100/5')).toBe(1);
+    expect(order('0100/5', '100/5')).toBe(0);
+    expect(order(`${U64_MAX}/0`, `${U64_MAX - 1n}/${U64_MAX}`)).toBe(1);
+    expect(order(`${2n ** 53n + 1n}/0`, `${2n ** 53n}/0`)).toBe(1);
+    expect(() => order('1:2', '1/2')).toThrow(InvalidPositionError);
+  });
 });
 
 describe('expected revisions', () => {
