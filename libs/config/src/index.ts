@@ -47,11 +47,16 @@ export interface Settings {
   ejection: EjectionPolicy;
   /** The least time between two alerts of one kind for one pool. */
   alertCooldownMs: number;
+  /** How long a query waits for its view to apply the position it needs before it answers UNAVAILABLE. */
+  readWaitMs: number;
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
 
 export const DEFAULT_COMMAND_CACHE_ORGS = 1000;
+export const DEFAULT_READ_WAIT_MS = 2000;
+/** A query waiting longer would outlive any sensible request timeout. */
+export const MAX_READ_WAIT_MS = 60_000;
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -151,6 +156,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ingestMaxQueued: count(env, 'INGEST_MAX_QUEUED', 1, DEFAULT_INGEST_MAX_QUEUED),
     ingestNice: count(env, 'INGEST_NICE', 0, DEFAULT_INGEST_NICE, 19),
     ...routingSettings(env),
+    readWaitMs: count(env, 'READ_WAIT_MS', 1, DEFAULT_READ_WAIT_MS, MAX_READ_WAIT_MS),
   };
 }
 

@@ -26,6 +26,21 @@ describe('settings', () => {
     );
   });
 
+  it('lets a query wait two seconds for its view by default, or as long as READ_WAIT_MS says', () => {
+    expect(loadSettings(required).readWaitMs).toBe(2000);
+    expect(loadSettings({ ...required, READ_WAIT_MS: '750' }).readWaitMs).toBe(750);
+    expect(loadSettings({ ...required, READ_WAIT_MS: ' 60000 ' }).readWaitMs).toBe(60_000);
+  });
+
+  it.each(['0', '-1', '2.5', '1e3', '2s', '60001', '9'.repeat(20), 'soon'])(
+    'refuses READ_WAIT_MS=%p, naming it',
+    (value) => {
+      expect(() => loadSettings({ ...required, READ_WAIT_MS: value })).toThrow(
+        new SettingsError(`READ_WAIT_MS '${value}' must be a whole number from 1 to 60000`),
+      );
+    },
+  );
+
   it('names the first setting that is missing or malformed', () => {
     expect(() => loadSettings({})).toThrow('EVENT_STORE_URL is not set');
     expect(() => loadSettings({ ...required, HEARTBEAT_TTL: '5' })).toThrow("HEARTBEAT_TTL '5'");

@@ -8,7 +8,19 @@ import {
   ROUTING_STRATEGIES,
   type RoutingStrategy,
 } from '@gwpool/domain';
-import { IsBoolean, IsIn, IsInt, IsISO8601, isISO8601, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  isISO8601,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import {
   IsOptional,
   loadProblem,
@@ -21,6 +33,7 @@ import {
   TokenList,
   WholeNumber,
 } from './field-rules.js';
+import { MAX_POSITION_CHARS } from './replies.js';
 import { RequestValidationError } from './request-validation-error.js';
 
 const HEARTBEAT_DETAIL_MAX = 1024;
@@ -103,6 +116,33 @@ export class ConsumerRefDto {
 }
 
 export class EmptyDto {}
+
+/**
+ * Every query may name the log position its answer must include (a command's reply gives it). Its shape is the
+ * event log's to judge: routing-query checks it with the adapter's own parser.
+ */
+export class ReadQueryDto {
+  @IsOptional()
+  @MaxLength(MAX_POSITION_CHARS)
+  @MinLength(1, { message: '$property must not be empty' })
+  @IsString()
+  minPosition?: string;
+}
+
+export class PoolQueryDto extends ReadQueryDto {
+  @Required() @Token() @IsString() poolId!: string;
+  /** A body with minPosition, or anything else, takes full validation. */
+  static fastParse(body: unknown): PoolQueryDto | undefined {
+    return singleToken(PoolQueryDto, 'poolId', body);
+  }
+}
+
+export class ConsumerQueryDto extends ReadQueryDto {
+  @Required() @Token() @IsString() consumerId!: string;
+  static fastParse(body: unknown): ConsumerQueryDto | undefined {
+    return singleToken(ConsumerQueryDto, 'consumerId', body);
+  }
+}
 
 export class HeartbeatDto {
   @Required() @IsIn(['passed', 'failed'], { message: '$property must be "passed" or "failed"' }) check!:

@@ -8,7 +8,9 @@ import {
   EmptyDto,
   HeartbeatDto,
   PoolMemberDto,
+  PoolQueryDto,
   PoolRefDto,
+  ReadQueryDto,
   RegisterGatewayDto,
   SetEntitlementDto,
   UpdatePoolDto,
@@ -216,5 +218,38 @@ describe('the hot-path check of one-token bodies', () => {
     const crafted = Object.assign(Object.create({ inherited: true }) as object, { poolId: 'p1' });
 
     expect(PoolRefDto.fastParse(crafted)).toBeUndefined();
+  });
+});
+
+describe('the minPosition of a query', () => {
+  it('is optional, and read with the pool or consumer it goes with', () => {
+    expect(parseRequest(PoolQueryDto, { poolId: 'p-1' })).toEqual(Object.assign(new PoolQueryDto(), { poolId: 'p-1' }));
+    expect(parseRequest(PoolQueryDto, { poolId: 'p-1', minPosition: '1042:3' })).toEqual(
+      Object.assign(new PoolQueryDto(), { poolId: 'p-1', minPosition: '1042:3' }),
+    );
+    expect(parseRequest(ReadQueryDto, { minPosition: '88/80' })).toEqual(
+      Object.assign(new ReadQueryDto(), { minPosition: '88/80' }),
+    );
+  });
+
+  it('leaves a body with minPosition to full validation, so the hot path stays a one-key check', () => {
+    expect(PoolQueryDto.fastParse({ poolId: 'p-1', minPosition: '1042:3' })).toBeUndefined();
+  });
+
+  it.each([
+    ['a number', 1042, 'minPosition must be a string'],
+    ['null', null, 'minPosition must be a string'],
+    ['an empty string', '', 'minPosition must not be empty'],
+    ['a very long string', '9'.repeat(65), 'minPosition must be shorter than or equal to 64 characters'],
+  ])('refuses %s as a minPosition', (_label, minPosition, reason) => {
+    expect(fieldsOf(refusal(() => parseRequest(PoolQueryDto, { poolId: 'p-1', minPosition })))).toEqual({
+      minPosition: reason,
+    });
+  });
+
+  it('is refused by the commands, which take no position', () => {
+    expect(fieldsOf(refusal(() => parseRequest(PoolRefDto, { poolId: 'p-1', minPosition: '1:1' })))).toEqual({
+      minPosition: 'property minPosition should not exist',
+    });
   });
 });

@@ -6,3 +6,4 @@ export * from './validation.js';
 export * from './request-validation-error.js';
 export * from './wire-errors.js';
 export * from './replies.js';
+export * from './view-behind-error.js';

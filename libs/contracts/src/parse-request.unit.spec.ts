@@ -2,13 +2,16 @@
 import fc from 'fast-check';
 import {
   AttachConsumerDto,
+  ConsumerQueryDto,
   ConsumerRefDto,
   CreatePoolDto,
   EmptyDto,
   GatewayRefDto,
   HeartbeatDto,
   PoolMemberDto,
+  PoolQueryDto,
   PoolRefDto,
+  ReadQueryDto,
   RegisterGatewayDto,
   SetEntitlementDto,
   UpdatePoolDto,
@@ -30,6 +33,9 @@ const DTOS = [
   HeartbeatDto,
   SetEntitlementDto,
   VoidEventDto,
+  ReadQueryDto,
+  PoolQueryDto,
+  ConsumerQueryDto,
 ];
 
 /** Parses like the deserializer does: JSON.parse keeps `__proto__` as an own key. */
@@ -183,8 +189,14 @@ const hostileBody = fc
   .array(fc.tuple(anyKey, anyJsonValue), { maxLength: 6 })
   .map((entries) => json(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`));
 
-/** PoolRefDto without its hot path, so every body goes through full validation. */
+/** The DTOs with a hot path, without it, so every body goes through full validation. */
 class FullyCheckedPoolRef extends PoolRefDto {
+  static override fastParse = (): undefined => undefined;
+}
+class FullyCheckedPoolQuery extends PoolQueryDto {
+  static override fastParse = (): undefined => undefined;
+}
+class FullyCheckedConsumerQuery extends ConsumerQueryDto {
   static override fastParse = (): undefined => undefined;
 }
 
@@ -241,13 +253,17 @@ describe('parsing, for any body', () => {
     );
   });
 
-  it('gives the hot path and full validation the same answer', () => {
+  it.each([
+    ['pool reference', PoolRefDto, FullyCheckedPoolRef],
+    ['pool query', PoolQueryDto, FullyCheckedPoolQuery],
+    ['consumer query', ConsumerQueryDto, FullyCheckedConsumerQuery],
+  ] as const)('gives the hot path and full validation of a %s the same answer', (_kind, dto, fullyChecked) => {
     fc.assert(
       fc.property(hostileBody, (body) => {
-        const fast = PoolRefDto.fastParse(body);
-        let full: PoolRefDto | undefined;
+        const fast: object | undefined = dto.fastParse(body);
+        let full: object | undefined;
         try {
-          full = parseRequest(FullyCheckedPoolRef, body);
+          full = parseRequest<object>(fullyChecked, body);
         } catch {
           full = undefined;
         }

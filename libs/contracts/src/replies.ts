@@ -74,3 +74,22 @@ export interface DegradedMarker {
   quarantinedEvents: number;
   message: string;
 }
+
+/**
+ * The longest log position taken (`minPosition`, announcements). Both adapters' positions are two 64-bit numbers and a
+ * separator (at most 41 characters); anything far longer is refused before a parser reads it.
+ */
+export const MAX_POSITION_CHARS = 64;
+
+/** What pool-command announces on APPENDED_SUBJECT: the org and the log position that holds a command's effect. */
+export interface AppendedNotice {
+  org: string;
+  position: string;
+}
+
+/** Its shape only; whether the position is one of this log's is the reader's to check. */
+export function isAppendedNotice(value: unknown): value is AppendedNotice {
+  if (!isRecord(value)) return false;
+  const { org, position } = value;
+  return isToken(org) && typeof position === 'string' && position.length > 0 && position.length <= MAX_POSITION_CHARS;
+}

@@ -59,6 +59,12 @@ export const LIVENESS_FACTS_SUBJECT = 'gwpool.internal.liveness';
 export const ROUTE_REPORTS_SUBJECT = 'gwpool.internal.route-reports';
 
 /**
+ * `{org, position}` from pool-command, published before each command's reply: the position a reader must have
+ * applied to show the command. A hint for read-your-writes, never the data itself (see docs/design.md).
+ */
+export const APPENDED_SUBJECT = 'gwpool.internal.appended';
+
+/**
  * Org tokens that name operator subjects (`gwpool.v1.admin.…`): no tenant may be called so,
  * or a permission on its own subjects would grant the operator's.
  */

@@ -29,6 +29,8 @@ export const ACTOR_HEADER = 'Gwpool-Actor';
 export const CORRELATION_HEADER = 'Gwpool-Correlation-Id';
 /** W3C trace context; validated, then carried into the events' metadata and the health updates they cause. */
 export const TRACEPARENT_HEADER = 'traceparent';
+/** A query's `minPosition`, as a header (read whatever its case). */
+export const MIN_POSITION_HEADER = 'Gwpool-Min-Position';
 
 export const isWireError = (value: unknown): value is WireError =>
   typeof value === 'object' &&
