@@ -44,7 +44,12 @@ describe('consumers route through a pool or a single gateway', () => {
       consumerType: 'kubernetes-auth',
       poolId: edge,
     });
-    expect(reply).toEqual({ consumerId: 'k8s-prod', consumerType: 'kubernetes-auth', poolId: edge });
+    expect(reply).toEqual({
+      consumerId: 'k8s-prod',
+      consumerType: 'kubernetes-auth',
+      poolId: edge,
+      position: expect.any(String),
+    });
     const resolved = await eventually(
       () =>
         stack.client.request<{ gatewayId: string; poolId: string }>(query(org, 'route.resolve'), {
@@ -122,7 +127,11 @@ describe('consumers route through a pool or a single gateway', () => {
       poolId: backup,
       consumers: [{ consumerId: 'k8s-prod', consumerType: 'kubernetes-auth' }],
     });
-    expect(await stack.client.ok(cmd(org, 'pool.delete'), { poolId: edge })).toEqual({ poolId: edge, deleted: true });
+    expect(await stack.client.ok(cmd(org, 'pool.delete'), { poolId: edge })).toEqual({
+      poolId: edge,
+      deleted: true,
+      position: expect.any(String),
+    });
     const { catalog } = await replayOrg(stack.env.EVENT_STORE_URL, org);
     expect(catalog.consumers.get('k8s-prod')?.target).toEqual({ kind: 'pool', poolId: backup });
   });
@@ -150,6 +159,7 @@ describe('consumers route through a pool or a single gateway', () => {
     expect(await stack.client.ok(cmd(org, 'consumer.detach'), { consumerId: 'ds-1' })).toEqual({
       consumerId: 'ds-1',
       detached: true,
+      position: expect.any(String),
     });
     await eventually(
       () => stack.client.request(query(org, 'route.resolve'), { consumerId: 'ds-1' }),

@@ -30,7 +30,13 @@ describe('pool lifecycle: rename, delete, member removal and gateway deregistrat
   it('renames a pool and frees its old name at once', async () => {
     const poolId = await poolWith(stack.client, org, 'alpha', []);
     const renamed = await stack.client.ok(cmd(org, 'pool.update'), { poolId, name: 'beta', description: 'primary' });
-    expect(renamed).toEqual({ poolId, name: 'beta', description: 'primary', strategy: 'random' });
+    expect(renamed).toEqual({
+      poolId,
+      name: 'beta',
+      description: 'primary',
+      strategy: 'random',
+      position: expect.any(String),
+    });
     const again = await stack.client.ok<{ poolId: string }>(cmd(org, 'pool.create'), { name: 'alpha' });
     expect(again.poolId).not.toBe(poolId);
     await eventually(
@@ -49,7 +55,7 @@ describe('pool lifecycle: rename, delete, member removal and gateway deregistrat
       'NOT_FOUND',
     );
     const cleared = await stack.client.ok(cmd(org, 'pool.update'), { poolId, description: '' });
-    expect(cleared).toEqual({ poolId, name: 'gamma', strategy: 'random' });
+    expect(cleared).toEqual({ poolId, name: 'gamma', strategy: 'random', position: expect.any(String) });
     await eventually(
       () => get(poolId),
       (r) => r.ok && r.value.name === 'gamma',
@@ -76,7 +82,11 @@ describe('pool lifecycle: rename, delete, member removal and gateway deregistrat
       "pool 'busy' is used by 7 consumers (k8s-1, k8s-2, k8s-3, k8s-4, k8s-5, …); move or detach them first",
     );
     for (const consumerId of consumers) await stack.client.ok(cmd(org, 'consumer.detach'), { consumerId });
-    expect(await stack.client.ok(cmd(org, 'pool.delete'), { poolId })).toEqual({ poolId, deleted: true });
+    expect(await stack.client.ok(cmd(org, 'pool.delete'), { poolId })).toEqual({
+      poolId,
+      deleted: true,
+      position: expect.any(String),
+    });
   });
 
   it('makes a deleted pool NOT_FOUND everywhere, frees its name and keeps its history in the log', async () => {
@@ -111,6 +121,7 @@ describe('pool lifecycle: rename, delete, member removal and gateway deregistrat
       poolId,
       gatewayId: 'gw-2',
       removed: true,
+      position: expect.any(String),
     });
     await new Promise((resolve) => setTimeout(resolve, 1000));
 

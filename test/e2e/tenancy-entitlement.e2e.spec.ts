@@ -77,7 +77,7 @@ describe('gateway pools are an entitlement of an org, and nothing crosses orgs',
   let globexPool: string;
 
   it('lets an operator grant the feature, after which pools work', async () => {
-    expect(await entitle('acme', true)).toEqual({ org: 'acme', gatewayPools: true });
+    expect(await entitle('acme', true)).toEqual({ org: 'acme', gatewayPools: true, position: expect.any(String) });
     await entitle('globex', true);
     acmePool = (await stack.client.ok<{ poolId: string }>(cmd('acme', 'pool.create'), { name: 'edge' })).poolId;
     globexPool = (await stack.client.ok<{ poolId: string }>(cmd('globex', 'pool.create'), { name: 'edge' })).poolId;

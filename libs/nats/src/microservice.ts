@@ -54,6 +54,9 @@ export function packageVersion(): string {
  * its logger, each endpoint's requests are counted in its metrics, the endpoints' NATS connection is part of its
  * readiness, and `$SRV` metadata names the metrics port. `rawEndpoints` are served without Nest (see RawEndpoint),
  * on the same connection and in the same service.
+ * `onConnect` gets the server's own connection, the one its requests arrive and its replies leave on, before any
+ * endpoint subscribes: a message published on it goes out before the replies that follow, and a subscription made on
+ * it sees what was published before a request it delivers (NATS keeps each connection's order).
  */
 export async function startMicroservice(
   module: object,
@@ -64,6 +67,7 @@ export async function startMicroservice(
     settings?: Settings;
     observability?: Observability;
     rawEndpoints?: readonly RawEndpoint[];
+    onConnect?: (nc: NatsConnection) => void;
   },
 ): Promise<{ close(): Promise<void> }> {
   const settings = options.settings ?? loadSettings();
@@ -93,6 +97,7 @@ export async function startMicroservice(
     },
     requests && ((subject) => requests.endpoint(subject)),
     options.rawEndpoints,
+    options.onConnect,
   );
   const strategy: CustomStrategy = { strategy: server };
   const logger = observability?.logger ?? ['fatal', 'error', 'warn', 'log'];

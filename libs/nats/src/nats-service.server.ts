@@ -57,6 +57,7 @@ export class NatsServiceServer extends CachedRouteServerNats {
     /** Records each endpoint's outcomes elsewhere too (Prometheus); given the endpoint's subject pattern. */
     private readonly outcomes?: (subject: string) => OutcomeRecorder,
     private readonly rawEndpoints: readonly RawEndpoint[] = [],
+    private readonly onConnect?: (nc: NatsConnection) => void,
   ) {
     super(options);
     this.queue = options.queue ?? '';
@@ -81,6 +82,8 @@ export class NatsServiceServer extends CachedRouteServerNats {
   }
 
   private async register(nc: NatsConnection): Promise<void> {
+    // Before any endpoint subscribes: what the service does on this connection precedes every request it takes.
+    this.onConnect?.(nc);
     // Each endpoint names its queue group; the service has none of its own, or @nats-io/services would put an endpoint
     // that asks for none (answered by every instance) in it.
     const service = await new Svcm(nc).add({ ...this.identity, queue: '' });

@@ -5,6 +5,7 @@ import type { LivenessView } from '@gwpool/liveness-view';
 import { type Closable, SETTINGS, ShutdownCloser, TransportTenancy } from '@gwpool/nats';
 import type { CommandMetrics } from '@gwpool/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AppendAnnouncer } from './append-announcer.js';
 import { OrgCatalogRepository } from './org-catalog.repository.js';
 import { ORG_CATALOG_DECIDER, OrgCommandHandler } from './org-command.handler.js';
 import { LIVENESS_VIEW, PoolCommandController } from './pool-command.controller.js';
@@ -16,6 +17,7 @@ export class PoolCommandModule {
     eventLog: EventLog;
     liveness: LivenessView;
     metrics?: CommandMetrics;
+    announcer: AppendAnnouncer;
     closables: Closable[];
   }): DynamicModule {
     const { settings } = deps;
@@ -37,6 +39,7 @@ export class PoolCommandModule {
           }),
         },
         { provide: LIVENESS_VIEW, useValue: deps.liveness },
+        { provide: AppendAnnouncer, useValue: deps.announcer },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
         OrgCommandHandler,
       ],

@@ -8,6 +8,7 @@ import { openEventLog, openReadModel } from '@gwpool/storage';
 import { createDatabase, eventually, PlainClient, requireEnv } from '@gwpool/testing';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { PoolCommandModule } from './app.module.js';
+import { AppendAnnouncer } from './append-announcer.js';
 
 jest.setTimeout(60_000);
 
@@ -54,9 +55,15 @@ describe('pool-command judging an attach by the liveness it keeps in memory', ()
     nc = await connect({ servers: natsUrl });
     liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs });
     await liveness.start();
+    const announcer = new AppendAnnouncer();
     app = await startMicroservice(
-      PoolCommandModule.register({ settings, eventLog, liveness, closables: [eventLog, readModel] }),
-      { name: `pool-command-${process.pid}`, queue: 'pool-command', settings },
+      PoolCommandModule.register({ settings, eventLog, liveness, announcer, closables: [eventLog, readModel] }),
+      {
+        name: `pool-command-${process.pid}`,
+        queue: 'pool-command',
+        settings,
+        onConnect: (server) => announcer.connect(server),
+      },
     );
     client = await PlainClient.connect(natsUrl);
     for (const gatewayId of ['gw-1', 'gw-2', 'gw-stored']) await client.ok(cmd('gateway.register'), { gatewayId });

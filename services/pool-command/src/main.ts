@@ -6,6 +6,7 @@ import { connectNats, startMicroservice } from '@gwpool/nats';
 import { Observability } from '@gwpool/observability';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { PoolCommandModule } from './app.module.js';
+import { AppendAnnouncer } from './append-announcer.js';
 
 const settings = loadSettings();
 const observability = await Observability.start('pool-command', settings);
@@ -19,12 +20,15 @@ observability.nats('liveness-nats', nc);
 observability.store('event-log', () => eventLog.readStream('gwpool-readiness-probe'));
 observability.store('read-model', () => readModel.readCheckpoint(PROJECTOR_CHECKPOINT));
 await liveness.start();
+// Announces on the server's own connection, the one the replies leave on (read-your-writes).
+const announcer = new AppendAnnouncer();
 await startMicroservice(
   PoolCommandModule.register({
     settings,
     eventLog,
     liveness,
     metrics: observability.commands(),
+    announcer,
     closables: [
       { close: async () => liveness.stop() },
       { close: () => nc.drain() },
@@ -39,5 +43,6 @@ await startMicroservice(
     queue: 'pool-command',
     settings,
     observability,
+    onConnect: (server) => announcer.connect(server),
   },
 );

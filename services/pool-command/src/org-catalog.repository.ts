@@ -9,7 +9,7 @@ import {
   type OrgEvent,
   orgStreamId,
 } from '@gwpool/domain';
-import { type EventLog, type NewEvent, WrongExpectedRevisionError } from '@gwpool/event-log';
+import { type AppendResult, type EventLog, type NewEvent, WrongExpectedRevisionError } from '@gwpool/event-log';
 import type { CommandMetrics } from '@gwpool/observability';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -20,12 +20,18 @@ const MAX_ATTEMPTS = 8;
 export interface Decided {
   state: OrgCatalog;
   events: OrgEvent[];
+  /**
+   * The log position that holds the command's effect: its last appended event, or for a command that appended
+   * nothing, the org's last event, which already held it. A reader that has applied it sees the command.
+   */
+  position: string;
 }
 
-/** A cached catalog and the revision of the org's stream it stands at (-1: no event yet). */
+/** A cached catalog, the revision of the org's stream it stands at (-1: no event yet) and that event's position. */
 interface Cached {
   state: OrgCatalog;
   revision: number;
+  position: string | null;
 }
 
 /**
@@ -73,7 +79,7 @@ export class OrgCatalogRepository {
         const current = fresh ?? cached ?? (await this.catchUp(org));
         const onCache = fresh === undefined && cached !== undefined;
         cached = fresh = undefined;
-        const { state, revision } = current;
+        const { state, revision, position } = current;
         let events: OrgEvent[];
         try {
           events = decide(state);
@@ -85,10 +91,13 @@ export class OrgCatalogRepository {
         if (events.length === 0) {
           fresh = onCache ? await this.movedOn(org, revision) : undefined;
           if (fresh) continue;
-          return { state, events };
+          // Every command that succeeds without an event finds one in the stream: the state it repeats came from it.
+          if (position === null) throw new Error(`org '${org}' has no event to hold a command that appended nothing`);
+          return { state, events, position };
         }
+        let appended: AppendResult;
         try {
-          await this.log.append(
+          appended = await this.log.append(
             orgStreamId(org),
             this.toAppend(events, metadata),
             revision < 0 ? 'no_stream' : revision,
@@ -107,13 +116,14 @@ export class OrgCatalogRepository {
         // In place, as the cache folds (see above).
         for (const event of events) current.state = evolveInPlace(current.state, event);
         current.revision += events.length;
+        current.position = appended.position;
         // A command is a use: the org stays cached even if others' commands pushed it out meanwhile.
         this.cache.set(org, current);
         this.metrics?.appended(events.map((event) => event.type));
         this.logger.log(
           `appended ${events.map((event) => event.type).join(', ')} to ${orgStreamId(org)} at revision ${current.revision}`,
         );
-        return { state: current.state, events };
+        return { state: current.state, events, position: appended.position };
       }
     });
   }
@@ -131,12 +141,13 @@ export class OrgCatalogRepository {
 
   /** Folds the events past the cached revision; an event that cannot be applied is quarantined, as in the views. */
   private async catchUp(org: string): Promise<Cached> {
-    const cached = this.cache.get(org) ?? { state: initialCatalog(org), revision: -1 };
+    const cached = this.cache.get(org) ?? { state: initialCatalog(org), revision: -1, position: null };
     const recorded = await this.log.readStream(orgStreamId(org), { fromRevision: cached.revision + 1 });
     for (const event of recorded) {
       const { state, quarantined: q } = applyRecordedInPlace(cached.state, event);
       cached.state = state;
       cached.revision = event.revision;
+      cached.position = event.position;
       if (q) this.logger.warn(`quarantined event ${q.streamId}@${q.revision} (${q.type}): ${q.error}`);
     }
     this.cache.set(org, cached);

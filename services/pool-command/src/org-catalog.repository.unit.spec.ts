@@ -92,6 +92,45 @@ describe('the org catalog repository', () => {
     });
   });
 
+  describe('the position it answers with', () => {
+    const positions = async (org: string) => (await log.readStream(orgStreamId(org))).map((e) => e.position);
+
+    it("is the position of the command's last event, which a reader must have applied to see it", async () => {
+      await run(repository, 'acme', register('gw-1'));
+      await run(repository, 'acme', createPool('p-1', 'edge'));
+      await run(repository, 'acme', addMember('p-1', 'gw-1'));
+
+      const { events, position } = await run(repository, 'acme', {
+        type: 'DeregisterGateway',
+        data: { gatewayId: 'gw-1' },
+      });
+
+      expect(events).toHaveLength(2);
+      expect(position).toBe((await positions('acme'))[4]);
+    });
+
+    it('is, for a repeat that appends nothing, the position of the event that already held its effect', async () => {
+      const first = await run(repository, 'acme', register('gw-1', 'alpha'));
+      await run(repository, 'globex', register('gw-1'));
+
+      const cached = await run(repository, 'acme', register('gw-1', 'alpha'));
+      const readFresh = await run(other, 'acme', register('gw-1', 'alpha'));
+
+      expect([cached.events, readFresh.events]).toEqual([[], []]);
+      expect([cached.position, readFresh.position]).toEqual([first.position, first.position]);
+    });
+
+    it("is the org's newest position when another writer appended after the cached catalog", async () => {
+      await run(repository, 'acme', register('gw-1', 'alpha'));
+      await log.append(orgStreamId('acme'), [foreign('gw-2')], 0);
+
+      const { events, position } = await run(repository, 'acme', register('gw-1', 'alpha'));
+
+      expect(events).toEqual([]);
+      expect(position).toBe((await positions('acme'))[1]);
+    });
+  });
+
   describe('a cached catalog that is behind the log', () => {
     beforeEach(async () => {
       await run(repository, 'acme', register('gw-1', 'alpha'));

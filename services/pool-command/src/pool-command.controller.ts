@@ -55,7 +55,8 @@ const poolReply = (poolId: string, pool: PoolState | undefined) => ({
 
 /**
  * Validates the request, builds the command as data and hands it to the handler; replies with what the caller needs
- * next. A command's path runs one way: subject → here → handler → repository → append.
+ * next, and the log position holding the command's effect (for a later query's `minPosition`). A command's path runs
+ * one way: subject → here → handler → repository → append.
  */
 @Controller()
 export class PoolCommandController {
@@ -74,66 +75,66 @@ export class PoolCommandController {
   async registerGateway(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { gatewayId, name, zone, tags } = parseRequest(RegisterGatewayDto, body);
     const data = { gatewayId, name, zone, ...(tags !== undefined ? { tags: [...tags] } : {}) };
-    await this.run(ctx, { type: 'RegisterGateway', data });
-    return { gatewayId };
+    const { position } = await this.run(ctx, { type: 'RegisterGateway', data });
+    return { gatewayId, position };
   }
 
   /** A draining gateway keeps its pools and heartbeats, and gets picks only when nothing else is usable. */
   @MessagePattern(COMMAND_SUBJECTS.gatewayDrain)
   async drainGateway(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { gatewayId, draining } = parseRequest(DrainGatewayDto, body);
-    await this.run(ctx, { type: 'DrainGateway', data: { gatewayId, draining } });
-    return { gatewayId, draining };
+    const { position } = await this.run(ctx, { type: 'DrainGateway', data: { gatewayId, draining } });
+    return { gatewayId, draining, position };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.gatewayDeregister)
   async deregisterGateway(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { gatewayId } = parseRequest(GatewayRefDto, body);
-    const { events } = await this.run(ctx, { type: 'DeregisterGateway', data: { gatewayId } });
+    const { events, position } = await this.run(ctx, { type: 'DeregisterGateway', data: { gatewayId } });
     const leftPools = events.flatMap((event) => (event.type === 'PoolMemberRemoved' ? [event.data.poolId] : []));
-    return { gatewayId, leftPools };
+    return { gatewayId, leftPools, position };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.poolCreate)
   async createPool(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { name, description, strategy, maxMembers } = parseRequest(CreatePoolDto, body);
     const poolId = randomUUID();
-    const { state } = await this.run(ctx, {
+    const { state, position } = await this.run(ctx, {
       type: 'CreatePool',
       data: { poolId, name, description, strategy, maxMembers },
     });
-    return poolReply(poolId, state.pools.get(poolId));
+    return { ...poolReply(poolId, state.pools.get(poolId)), position };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.poolUpdate)
   async updatePool(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { poolId, name, description, strategy, maxMembers } = parseRequest(UpdatePoolDto, body);
-    const { state } = await this.run(ctx, {
+    const { state, position } = await this.run(ctx, {
       type: 'UpdatePool',
       data: { poolId, name, description, strategy, maxMembers },
     });
-    return poolReply(poolId, state.pools.get(poolId));
+    return { ...poolReply(poolId, state.pools.get(poolId)), position };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.poolDelete)
   async deletePool(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { poolId } = parseRequest(PoolRefDto, body);
-    await this.run(ctx, { type: 'DeletePool', data: { poolId } });
-    return { poolId, deleted: true };
+    const { position } = await this.run(ctx, { type: 'DeletePool', data: { poolId } });
+    return { poolId, deleted: true, position };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.poolMemberAdd)
   async addMember(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { poolId, gatewayId } = parseRequest(PoolMemberDto, body);
-    await this.run(ctx, { type: 'AddPoolMember', data: { poolId, gatewayId } });
-    return { poolId, gatewayId };
+    const { position } = await this.run(ctx, { type: 'AddPoolMember', data: { poolId, gatewayId } });
+    return { poolId, gatewayId, position };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.poolMemberRemove)
   async removeMember(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { poolId, gatewayId } = parseRequest(PoolMemberDto, body);
-    await this.run(ctx, { type: 'RemovePoolMember', data: { poolId, gatewayId } });
-    return { poolId, gatewayId, removed: true };
+    const { position } = await this.run(ctx, { type: 'RemovePoolMember', data: { poolId, gatewayId } });
+    return { poolId, gatewayId, removed: true, position };
   }
 
   /**
@@ -151,41 +152,42 @@ export class PoolCommandController {
       type: 'AttachConsumer',
       data: { consumerId, consumerType, target, liveness },
     });
-    await this.handler.handle(request.org, command);
+    const { position } = await this.handler.handle(request.org, command);
     return {
       consumerId,
       consumerType,
       ...(target.kind === 'pool' ? { poolId: target.poolId } : { gatewayId: target.gatewayId }),
+      position,
     };
   }
 
   @MessagePattern(COMMAND_SUBJECTS.consumerDetach)
   async detachConsumer(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { consumerId } = parseRequest(ConsumerRefDto, body);
-    await this.run(ctx, { type: 'DetachConsumer', data: { consumerId } });
-    return { consumerId, detached: true };
+    const { position } = await this.run(ctx, { type: 'DetachConsumer', data: { consumerId } });
+    return { consumerId, detached: true, position };
   }
 
   @MessagePattern(ADMIN_SUBJECTS.entitlementSet)
   async setEntitlement(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { org, gatewayPools } = parseRequest(SetEntitlementDto, body);
-    await this.run(ctx, { type: 'SetEntitlement', data: { gatewayPools } }, org);
-    return { org, gatewayPools };
+    const { position } = await this.run(ctx, { type: 'SetEntitlement', data: { gatewayPools } }, org);
+    return { org, gatewayPools, position };
   }
 
   /** Operator repair: voids a quarantined event of the org, which is then no longer degraded by it. */
   @MessagePattern(ADMIN_SUBJECTS.eventVoid)
   async voidEvent(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { org, revision, reason } = parseRequest(VoidEventDto, body);
-    await this.run(ctx, { type: 'VoidEvent', data: { revision, reason } }, org);
-    return { org, revision, voided: true };
+    const { position } = await this.run(ctx, { type: 'VoidEvent', data: { revision, reason } }, org);
+    return { org, revision, voided: true, position };
   }
 
   /** Operator command: binds the org to the NATS account its tenants connect with (`gwpool auth org create`). */
   @MessagePattern(ADMIN_SUBJECTS.orgAccountSet)
   async setOrgAccount(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const { org, accountPublicKey } = parseRequest(BindAccountDto, body);
-    const { events } = await this.run(ctx, { type: 'BindAccount', data: { accountPublicKey } }, org);
-    return { org, accountPublicKey, changed: events.length > 0 };
+    const { events, position } = await this.run(ctx, { type: 'BindAccount', data: { accountPublicKey } }, org);
+    return { org, accountPublicKey, changed: events.length > 0, position };
   }
 }
