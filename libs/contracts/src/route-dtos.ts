@@ -1,12 +1,13 @@
 import { LIMITS, type PickRequest } from '@gwpool/domain';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { ReadQueryDto } from './dtos.js';
 import { IsOptional, Required, singleToken, Storable, Token, TokenList } from './field-rules.js';
 
 /** Bounds of what one pick may ask; the routing rules cost O(ids) per candidate beyond a few. */
 export const PICK_LIMITS = { exclude: 32, requireTags: LIMITS.tags, keyChars: 256, reportDetail: 256 } as const;
 
-/** The options every pick takes besides what it routes through; see the pick order in docs/api.md. */
-abstract class PickOptionsDto {
+/** The options every pick takes besides what it routes through (and a query's minPosition); see docs/api.md. */
+abstract class PickOptionsDto extends ReadQueryDto {
   @IsOptional() @TokenList(PICK_LIMITS.exclude) exclude?: string[];
   @IsOptional()
   @Storable()

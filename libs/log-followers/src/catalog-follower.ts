@@ -10,6 +10,7 @@ import type { EventLog, RecordedEvent } from '@gwpool/event-log';
 import type { ReadModelStore } from '@gwpool/read-model';
 import { Logger } from '@nestjs/common';
 import { OrgStreamFollower } from './org-stream-follower.js';
+import type { PositionGate } from './position-gate.js';
 
 export type CatalogListener = (catalog: OrgCatalog, event: OrgEvent, recorded: RecordedEvent) => void;
 export type QuarantineListener = (catalog: OrgCatalog, quarantined: QuarantinedEvent) => void;
@@ -75,6 +76,11 @@ export class CatalogFollower {
 
   get size(): number {
     return this.orgs.size;
+  }
+
+  /** Who waits for this follower to apply a position (read-your-writes). */
+  get gate(): PositionGate {
+    return this.follower.gate;
   }
 
   start(): Promise<void> {

@@ -3,6 +3,7 @@ import { ORG_STREAM_PREFIX, orgFromStreamId } from '@gwpool/domain';
 import type { EventLog, EventSubscription, RecordedEvent } from '@gwpool/event-log';
 import type { ReadModelStore, ViewDoc } from '@gwpool/read-model';
 import { Logger } from '@nestjs/common';
+import { PositionGate } from './position-gate.js';
 
 const RETRY_MS = 1000;
 
@@ -19,6 +20,8 @@ export interface OrgStreamFold {
 export class OrgStreamFollower {
   /** Position of the last event applied. */
   position: string | null = null;
+  /** Who waits for this follower to apply a position (read-your-writes). */
+  readonly gate: PositionGate;
   private readonly logger: Logger;
   private subscription?: EventSubscription;
   private following?: Promise<void>;
@@ -32,12 +35,14 @@ export class OrgStreamFollower {
     private readonly checkpointName = PROJECTOR_CHECKPOINT,
   ) {
     this.logger = new Logger(name);
+    this.gate = new PositionGate((a, b) => log.comparePositions(a, b));
   }
 
   async start(): Promise<void> {
     const snapshot = await this.views.loadSnapshot(this.checkpointName);
     this.fold.load(snapshot.docs);
     this.position = snapshot.position;
+    this.gate.advance(undefined, snapshot.position);
     this.following = this.follow();
   }
 
@@ -51,6 +56,7 @@ export class OrgStreamFollower {
     this.position = recorded.position;
     const org = orgFromStreamId(recorded.streamId);
     if (org !== undefined) this.fold.apply(org, recorded);
+    this.gate.advance(org, recorded.position);
   }
 
   private async follow(): Promise<void> {

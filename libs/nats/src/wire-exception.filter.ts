@@ -1,4 +1,4 @@
-import { RequestValidationError, type WireError } from '@gwpool/contracts';
+import { RequestValidationError, ViewBehindError, type WireError } from '@gwpool/contracts';
 import { DomainError } from '@gwpool/domain';
 import { EventLogUnavailableError, WrongExpectedRevisionError } from '@gwpool/event-log';
 import { ReadModelUnavailableError } from '@gwpool/read-model';
@@ -21,6 +21,9 @@ function translate(error: unknown): WireError {
   }
   if (error instanceof WrongExpectedRevisionError) {
     return { code: 'CONFLICT', message: 'the org changed concurrently too many times; retry the request' };
+  }
+  if (error instanceof ViewBehindError) {
+    return { code: 'UNAVAILABLE', message: error.message, details: error.details };
   }
   if (error instanceof EventLogUnavailableError || error instanceof ReadModelUnavailableError) {
     return { code: 'UNAVAILABLE', message: `a backing store is unavailable, retry later: ${error.message}` };

@@ -27,7 +27,7 @@ export interface StackOptions {
   replicas?: number;
   /** A PostgreSQL of the stack's own instead of a database on the shared test server, so a test may restart it. */
   ownPostgres?: boolean;
-  /** How many routing-query instances share the query queue group. */
+  /** How many routing-query instances share the query queue group (at least `replicas`). */
   routingQueryInstances?: number;
   /**
    * Tenancy enforced by the transport, as `npm start` runs it: nats-server in operator mode with this tenancy's

@@ -3,6 +3,7 @@ import { CatalogFollower } from '@gwpool/log-followers';
 import { SETTINGS, ShutdownCloser, TransportTenancy, type Closable } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ReadFence } from './read-fence.js';
 import { RoutingQueryController } from './routing-query.controller.js';
 import { RouteReports } from './route-reports.js';
 import { RoutingView } from './routing-view.js';
@@ -15,6 +16,7 @@ export class RoutingQueryModule {
     catalog: CatalogFollower;
     view: RoutingView;
     reports: RouteReports;
+    fence: ReadFence;
     closables: Closable[];
   }): DynamicModule {
     return {
@@ -27,6 +29,7 @@ export class RoutingQueryModule {
         { provide: CatalogFollower, useValue: deps.catalog },
         { provide: RoutingView, useValue: deps.view },
         { provide: RouteReports, useValue: deps.reports },
+        { provide: ReadFence, useValue: deps.fence },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
         ...QUERY_HANDLERS,
       ],

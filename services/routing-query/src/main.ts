@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadSettings } from '@gwpool/config';
+import { APPENDED_SUBJECT } from '@gwpool/contracts';
 import { ORG_STREAM_PREFIX } from '@gwpool/domain';
 import { LivenessView } from '@gwpool/liveness-view';
 import { CatalogFollower } from '@gwpool/log-followers';
@@ -7,6 +8,7 @@ import { connectNats, startMicroservice } from '@gwpool/nats';
 import { Observability } from '@gwpool/observability';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { RoutingQueryModule } from './app.module.js';
+import { ReadFence } from './read-fence.js';
 import { RouteReports } from './route-reports.js';
 import { RoutingView } from './routing-view.js';
 
@@ -19,6 +21,11 @@ const catalog = new CatalogFollower(eventLog, readModel);
 const liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs, damping: settings.damping });
 const follower = observability.followCatalog(catalog, eventLog, { streamPrefix: ORG_STREAM_PREFIX });
 observability.nats('liveness-nats', nc);
+const fence = new ReadFence(catalog.gate, settings.readWaitMs);
+// Every instance hears every command's position (no queue group). Heard from before the views load, so a command
+// answered while this instance starts is waited for too, though the snapshot loaded may predate it.
+nc.subscribe(APPENDED_SUBJECT, { callback: (_error, msg) => fence.noticed(msg.data) });
+await nc.flush();
 // Views load and catch up with the log before the first request is taken, so no query answers from a stale catalog.
 await Promise.all([catalog.start(), liveness.start()]);
 await follower.start().whenCaughtUp();
@@ -32,6 +39,7 @@ await startMicroservice(
     catalog,
     view,
     reports,
+    fence,
     closables: [
       { close: async () => reports.stop() },
       { close: () => catalog.stop() },
@@ -48,5 +56,10 @@ await startMicroservice(
     queue: 'routing-query',
     settings,
     observability,
+    // Heard again on the connection the queries arrive on: NATS keeps the order of one publisher's messages to one
+    // connection, so a command's notice is handled before any query its caller sends after the reply.
+    onConnect: (server) => {
+      server.subscribe(APPENDED_SUBJECT, { callback: (_error, msg) => fence.noticed(msg.data) });
+    },
   },
 );

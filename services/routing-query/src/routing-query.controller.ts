@@ -1,10 +1,11 @@
 import {
-  EmptyDto,
+  ConsumerQueryDto,
   parseRequest,
   PickRouteDto,
   pickRequestOf,
-  PoolRefDto,
+  PoolQueryDto,
   QUERY_SUBJECTS,
+  ReadQueryDto,
   ResolveRouteDto,
   ROUTE_REPORT_SUBJECT,
   RouteReportDto,
@@ -12,9 +13,11 @@ import {
 import { DomainError } from '@gwpool/domain';
 import { CatalogFollower } from '@gwpool/log-followers';
 import { requestContext, TransportTenancy } from '@gwpool/nats';
+import type { MsgHdrs } from '@nats-io/transport-node';
 import { Controller, Inject } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Ctx, EventPattern, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
+import { ReadFence } from './read-fence.js';
 import { RouteReports } from './route-reports.js';
 import { RoutingView } from './routing-view.js';
 import {
@@ -26,6 +29,7 @@ import {
   ResolveRouteQuery,
 } from './routing.queries.js';
 
+/** Validates the query, waits for the view when it must include a newer position (ReadFence), then answers it. */
 @Controller()
 export class RoutingQueryController {
   constructor(
@@ -34,6 +38,7 @@ export class RoutingQueryController {
     @Inject(RouteReports) private readonly reports: RouteReports,
     @Inject(TransportTenancy) private readonly tenancy: TransportTenancy,
     @Inject(CatalogFollower) private readonly catalog: CatalogFollower,
+    @Inject(ReadFence) private readonly fence: ReadFence,
   ) {}
 
   /** The org of the subject, once the caller is known to act for it (FORBIDDEN otherwise). */
@@ -46,14 +51,16 @@ export class RoutingQueryController {
   pick(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const org = this.orgOf(ctx);
     const dto = parseRequest(PickRouteDto, body);
-    return this.queryBus.execute(new PickRouteQuery(org, dto.poolId, pickRequestOf(dto)));
+    const answer = () => this.queryBus.execute(new PickRouteQuery(org, dto.poolId, pickRequestOf(dto)));
+    return this.read(org, ctx, dto.minPosition, answer);
   }
 
   @MessagePattern(QUERY_SUBJECTS.routeResolve)
   resolve(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const org = this.orgOf(ctx);
     const dto = parseRequest(ResolveRouteDto, body);
-    return this.queryBus.execute(new ResolveRouteQuery(org, dto.consumerId, pickRequestOf(dto)));
+    const answer = () => this.queryBus.execute(new ResolveRouteQuery(org, dto.consumerId, pickRequestOf(dto)));
+    return this.read(org, ctx, dto.minPosition, answer);
   }
 
   /**
@@ -78,26 +85,35 @@ export class RoutingQueryController {
   @MessagePattern(QUERY_SUBJECTS.poolGet)
   getPool(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const org = this.orgOf(ctx);
-    return this.queryBus.execute(new GetPoolQuery(org, parseRequest(PoolRefDto, body).poolId));
+    const { poolId, minPosition } = parseRequest(PoolQueryDto, body);
+    return this.read(org, ctx, minPosition, () => this.queryBus.execute(new GetPoolQuery(org, poolId)));
   }
 
   @MessagePattern(QUERY_SUBJECTS.poolList)
   listPools(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const org = this.orgOf(ctx);
-    parseRequest(EmptyDto, body);
-    return this.queryBus.execute(new ListPoolsQuery(org));
+    const { minPosition } = parseRequest(ReadQueryDto, body);
+    return this.read(org, ctx, minPosition, () => this.queryBus.execute(new ListPoolsQuery(org)));
   }
 
   @MessagePattern(QUERY_SUBJECTS.poolConsumers)
   poolConsumers(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const org = this.orgOf(ctx);
-    return this.queryBus.execute(new PoolConsumersQuery(org, parseRequest(PoolRefDto, body).poolId));
+    const { poolId, minPosition } = parseRequest(PoolQueryDto, body);
+    return this.read(org, ctx, minPosition, () => this.queryBus.execute(new PoolConsumersQuery(org, poolId)));
   }
 
   @MessagePattern(QUERY_SUBJECTS.gatewayList)
   listGateways(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const org = this.orgOf(ctx);
-    parseRequest(EmptyDto, body);
-    return this.queryBus.execute(new ListGatewaysQuery(org));
+    const { minPosition } = parseRequest(ReadQueryDto, body);
+    return this.read(org, ctx, minPosition, () => this.queryBus.execute(new ListGatewaysQuery(org)));
+  }
+
+  /** Answers at once unless the view must first apply a newer position: the usual case costs one map lookup. */
+  private read<T>(org: string, ctx: NatsContext, fromBody: string | undefined, answer: () => Promise<T>): Promise<T> {
+    const minPosition = this.fence.minPosition(ctx.getHeaders() as MsgHdrs | undefined, fromBody);
+    const wait = this.fence.before(org, minPosition);
+    return wait ? wait.then(answer) : answer();
   }
 }
