@@ -1,5 +1,6 @@
 // npm run bench: starts its own servers, runs each scenario several times, prints one table and keeps a JSON copy.
-// Flags: --quick (smaller sizes, fewer and shorter runs), --only=routing,heartbeats,commands,rebuild,memory,tenancy,
+// Flags: --quick (smaller sizes, fewer and shorter runs),
+// --only=routing,heartbeats,commands,rebuild,memory,tenancy,consistency,
 // --readme (also update README.md after a --quick or --only run; a full run always does).
 import { loadavg } from 'node:os';
 import pg from 'pg';
@@ -22,6 +23,7 @@ import { commandsScenario } from './scenarios/commands.js';
 import { heartbeatScenario } from './scenarios/heartbeats.js';
 import { memoryFigures } from './scenarios/memory.js';
 import { profileRouting } from './scenarios/profile.js';
+import { readYourWritesScenario } from './scenarios/read-your-writes.js';
 import { rebuildScenario } from './scenarios/rebuild.js';
 import { routingScenario } from './scenarios/routing.js';
 import { routingStrategiesScenario } from './scenarios/routing-strategies.js';
@@ -111,7 +113,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     step('starting nats-server and PostgreSQL');
     servers = await Servers.start();
     echo = await startEcho(servers.nats.url);
-    const needFleet = (['routing', 'heartbeats', 'commands', 'memory'] as const).some(has);
+    const needFleet = (['routing', 'heartbeats', 'commands', 'memory', 'consistency'] as const).some(has);
     if (needFleet) step('loading the fleet');
     const loaded = needFleet ? await loadFleet(servers, sizes.fleet) : undefined;
     db = new pg.Client({ connectionString: loaded?.fleetUrl ?? servers.postgres.url });
@@ -159,11 +161,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (has('routing') && figures.some((f) => f.scenario.startsWith('1') && f.met === false)) {
       await scenario('1 route.pick missed a target: CPU profile of routing-query', () => profileRouting(context));
     }
+    if (has('consistency')) await scenario('6 read-your-writes', () => readYourWritesScenario(context));
     if (has('heartbeats')) await scenario('2 heartbeats', () => heartbeatScenario(context));
     if (has('commands')) await scenario('3 commands', () => commandsScenario(context));
     await context.stack?.stopAll();
     if (has('rebuild')) await scenario('4 rebuild', () => rebuildScenario(context));
-    if (has('tenancy')) await scenario('6 tenancy', () => tenancyScenario(context));
+    if (has('tenancy')) await scenario('7 tenancy', () => tenancyScenario(context));
   } finally {
     step('stopping');
     await cleanup();
