@@ -147,10 +147,11 @@ describe('read your own writes', () => {
           code: 'UNAVAILABLE',
           message: expect.stringMatching(
             new RegExp(
-              `^the view of this instance is behind: .* and this query needs position ${future}; waited \\d+ ms`,
+              `^the view of this instance is behind: .* and this query needs position ${future}; ` +
+                `when last measured it was \\d+ events \\([\\d.]+ s\\) behind the head of the log; waited \\d+ ms`,
             ),
           ),
-          details: { wantedPosition: future, appliedPosition: expect.any(String) },
+          details: { wantedPosition: future, appliedPosition: expect.any(String), eventsBehind: expect.any(Number) },
         },
       });
       expect(reply.headers?.get('Nats-Service-Error-Code')).toBe('503');

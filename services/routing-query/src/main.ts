@@ -21,7 +21,7 @@ const catalog = new CatalogFollower(eventLog, readModel);
 const liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs, damping: settings.damping });
 const follower = observability.followCatalog(catalog, eventLog, { streamPrefix: ORG_STREAM_PREFIX });
 observability.nats('liveness-nats', nc);
-const fence = new ReadFence(catalog.gate, settings.readWaitMs);
+const fence = new ReadFence(catalog.gate, settings.readWaitMs, () => follower.lag());
 // Every instance hears every command's position (no queue group). Heard from before the views load, so a command
 // answered while this instance starts is waited for too, though the snapshot loaded may predate it.
 nc.subscribe(APPENDED_SUBJECT, { callback: (_error, msg) => fence.noticed(msg.data) });

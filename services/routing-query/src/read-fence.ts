@@ -1,4 +1,5 @@
 import {
+  type Behind,
   isAppendedNotice,
   MAX_POSITION_CHARS,
   MIN_POSITION_HEADER,
@@ -29,6 +30,8 @@ export class ReadFence {
   constructor(
     private readonly gate: PositionGate,
     private readonly waitMs: number,
+    /** How far the view is behind the log as last measured (the follower's lag monitor), for the refusal's message. */
+    private readonly behind: () => Behind | undefined = () => undefined,
   ) {}
 
   /** One message of `gwpool.internal.appended`; anything but `{org, position}` of this log is counted and ignored. */
@@ -89,7 +92,7 @@ export class ReadFence {
     if (wanted === undefined || this.gate.hasApplied(wanted)) return undefined;
     const started = Date.now();
     return this.gate.waitFor(wanted, this.waitMs).then((reached) => {
-      if (!reached) throw new ViewBehindError(this.gate.applied, wanted, Date.now() - started);
+      if (!reached) throw new ViewBehindError(this.gate.applied, wanted, Date.now() - started, this.behind());
     });
   }
 

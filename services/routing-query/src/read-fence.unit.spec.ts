@@ -82,6 +82,24 @@ describe('the read fence of routing-query', () => {
     );
   });
 
+  it('says how far behind the head of the log the view was when last measured, when it knows', async () => {
+    jest.useFakeTimers();
+    const log = new InMemoryEventLog();
+    const gate = new PositionGate((a, b) => log.comparePositions(a, b));
+    gate.advance(undefined, '3');
+    const f = new ReadFence(gate, 500, () => ({ events: 12, seconds: 0.25 }));
+    const held = f.before('acme', '15');
+    const refused = expect(held).rejects.toMatchObject({
+      message:
+        'the view of this instance is behind: it has applied the log up to position 3, and this query needs ' +
+        'position 15; when last measured it was 12 events (0.3 s) behind the head of the log; waited 500 ms, retry later',
+      details: { appliedPosition: '3', wantedPosition: '15', waitedMs: 500, eventsBehind: 12, secondsBehind: 0.25 },
+    });
+
+    jest.advanceTimersByTime(500);
+    await refused;
+  });
+
   it('reads the header whatever its case, and takes the same position in the body and the header', () => {
     const { fence: f } = fence();
     const h = headers();
