@@ -92,7 +92,12 @@ export class ReadFence {
     if (wanted === undefined || this.gate.hasApplied(wanted)) return undefined;
     const started = Date.now();
     return this.gate.waitFor(wanted, this.waitMs).then((reached) => {
-      if (!reached) throw new ViewBehindError(this.gate.applied, wanted, Date.now() - started, this.behind());
+      if (reached) return;
+      const behind = this.behind();
+      // The view has every event of the log (as last measured), yet not the announced position: the log never had
+      // it (published by something else than pool-command). Dropped, or it would hold every query of the org for good.
+      if (announced !== undefined && behind?.events === 0) this.gate.settle(org, announced);
+      throw new ViewBehindError(this.gate.applied, wanted, Date.now() - started, behind);
     });
   }
 

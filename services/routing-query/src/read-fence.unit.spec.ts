@@ -100,6 +100,32 @@ describe('the read fence of routing-query', () => {
     await refused;
   });
 
+  it('drops an announcement past the head of the log once a query timed out on it, so it holds no other', async () => {
+    jest.useFakeTimers();
+    const log = new InMemoryEventLog();
+    const gate = new PositionGate((a, b) => log.comparePositions(a, b));
+    gate.advance(undefined, '3');
+    let behind = { events: 0, seconds: 0 };
+    const f = new ReadFence(gate, 500, () => behind);
+    f.noticed(notice({ org: 'acme', position: '999999' }));
+    f.noticed(notice({ org: 'globex', position: '7' }));
+
+    const bogus = expect(f.before('acme', undefined)).rejects.toBeInstanceOf(ViewBehindError);
+    jest.advanceTimersByTime(500);
+    await bogus;
+    expect(f.before('acme', undefined)).toBeUndefined();
+
+    // A view that is behind the log keeps what was announced: the next query waits again rather than answer stale.
+    behind = { events: 4, seconds: 3 };
+    const slow = expect(f.before('globex', undefined)).rejects.toBeInstanceOf(ViewBehindError);
+    jest.advanceTimersByTime(500);
+    await slow;
+    const again = f.before('globex', undefined);
+    expect(again).toBeInstanceOf(Promise);
+    gate.advance('globex', '7');
+    await again;
+  });
+
   it('reads the header whatever its case, and takes the same position in the body and the header', () => {
     const { fence: f } = fence();
     const h = headers();
