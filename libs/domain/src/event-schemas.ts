@@ -1,3 +1,4 @@
+import { healthEventSchemaError, orgFromHealthStreamId } from './health-history.js';
 import { traceparentRule } from './trace-context.js';
 import { CONSUMER_TYPES, type OrgEvent, type OrgEventType } from './events.js';
 import { ROUTING_STRATEGIES } from './routing/routing-types.js';
@@ -101,9 +102,17 @@ export function metadataSchemaError(metadata: unknown): string | undefined {
   return problem && explain('metadata', problem);
 }
 
-/** The check the event-log port runs before every append: data by type, and the metadata. */
-export const storedEventError = (event: { type: unknown; data: unknown; metadata: unknown }): string | undefined =>
-  eventSchemaError(event.type, event.data) ?? metadataSchemaError(event.metadata);
+/**
+ * The check the event-log port runs before every append: data by type, and the metadata. A health stream holds only
+ * health events, every other stream only org events.
+ */
+export const storedEventError = (
+  event: { type: unknown; data: unknown; metadata: unknown },
+  streamId = '',
+): string | undefined =>
+  (orgFromHealthStreamId(streamId) !== undefined
+    ? healthEventSchemaError(event.type, event.data)
+    : eventSchemaError(event.type, event.data)) ?? metadataSchemaError(event.metadata);
 
 export const isValidOrgEvent = (event: { type: unknown; data: unknown }): event is OrgEvent =>
   isRecord(event) && eventSchemaError(event.type, event.data) === undefined;

@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './event-schemas.js';
 export * from './events.js';
 export * from './health.js';
+export * from './health-history.js';
 export * from './identifiers.js';
 export * from './org-catalog.js';
 export * from './org-catalog-decider.js';

@@ -11,7 +11,10 @@ import type {
 } from './index.js';
 
 /** Why an event may not be stored, or undefined when it may. */
-export type EventValidator = (event: { type: unknown; data: unknown; metadata: unknown }) => string | undefined;
+export type EventValidator = (
+  event: { type: unknown; data: unknown; metadata: unknown },
+  streamId: string,
+) => string | undefined;
 
 /** An append refused because one of its events breaks its schema: a bug upstream, never the caller's input. */
 export class InvalidEventError extends Error {
@@ -37,7 +40,7 @@ export class SchemaCheckedEventLog implements EventLog {
 
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     for (const [index, event] of events.entries()) {
-      const reason = this.validate(event);
+      const reason = this.validate(event, streamId);
       if (reason !== undefined) return Promise.reject(new InvalidEventError(streamId, index, reason));
     }
     return this.inner.append(streamId, events, expected);

@@ -5,13 +5,14 @@ import {
   type PoolHealthUpdate,
   TRACEPARENT_HEADER,
 } from '@gwpool/contracts';
-import { type PoolState, poolSummary } from '@gwpool/domain';
+import { type PoolState, poolSummaryFrom } from '@gwpool/domain';
 import type { LivenessView } from '@gwpool/liveness-view';
 import type { CatalogFollower } from '@gwpool/log-followers';
 import { type LogScope, runInLogScope } from '@gwpool/observability';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
 import type { AlertPublisher } from './alert-publisher.js';
+import type { HealthRecorder } from './health-recorder.js';
 
 const TICK_MS = 200;
 
@@ -29,12 +30,14 @@ const causeOf = (metadata: { correlationId?: unknown; traceparent?: unknown }): 
 });
 
 /**
- * Publishes each change of a pool's health for dashboards. Heartbeat facts are checked as they arrive,
- * so a short flap is not lost between ticks; the tick catches TTL expiry, which has no event, and catalog
- * changes, so that a replay of a long log does not flood subscribers. A change that follows a command's event carries
+ * Records health transitions, then publishes each change of a pool's health for dashboards, folded from the recorded
+ * history so the two never disagree. Heartbeat facts are checked as they arrive, so a short flap is not lost between
+ * ticks; the tick catches TTL expiry, which has no heartbeat, and catalog changes, so that a replay of a long log does
+ * not flood subscribers. One round runs at a time; facts that come meanwhile wait for the next. A change that follows a command's event carries
  * its correlation id and traceparent (headers, and the log line); heartbeat-driven changes carry none.
  * Only while active (the projector holding the writer lease): a standby publishes nothing, and on taking over it
- * publishes every pool once, as a projector does when it starts, so no change made during the handover is lost.
+ * publishes every pool once, as a projector does when it starts, so no change made during the handover is lost; it
+ * also reads the health histories again, since the previous writer appended to them.
  */
 export class HealthPublisher {
   private readonly last = new Map<string, Published>();
@@ -42,13 +45,16 @@ export class HealthPublisher {
   private readonly logger = new Logger(HealthPublisher.name);
   private timer?: NodeJS.Timeout;
   private active = false;
+  private pendingFacts: LivenessFact[] = [];
+  private fullRoundDue = false;
+  private running?: Promise<void>;
   published = 0;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly catalog: CatalogFollower,
     private readonly liveness: LivenessView,
-    private readonly ttlMs: number,
+    private readonly recorder: HealthRecorder,
     /** Whether the catalog follows the log live: events replayed at start cause no publication of their own. */
     private readonly live: () => boolean = () => true,
     /** Told of each change and each full sweep, to alert on transitions. */
@@ -56,13 +62,47 @@ export class HealthPublisher {
   ) {}
 
   start(): void {
-    this.liveness.onFacts((facts) => this.checkGateways(facts));
+    this.liveness.onFacts((facts) => {
+      this.pendingFacts.push(...facts);
+      this.kick();
+    });
     this.catalog.onEvent((state, event, recorded) => {
       const poolId = (event.data as { poolId?: unknown }).poolId;
       if (typeof poolId === 'string' && this.live())
         this.causes.set(`${state.org}\u0000${poolId}`, causeOf(recorded.metadata));
     });
-    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer = setInterval(() => {
+      this.fullRoundDue = true;
+      this.kick();
+    }, TICK_MS);
+  }
+
+  /** Health transitions this process recorded. */
+  get transitionsRecorded(): number {
+    return this.recorder.recorded;
+  }
+
+  /** Waits for the round in progress, if any. */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private kick(): void {
+    this.running ??= this.drain().finally(() => (this.running = undefined));
+  }
+
+  private async drain(): Promise<void> {
+    while (this.fullRoundDue || this.pendingFacts.length > 0) {
+      const full = this.fullRoundDue;
+      const facts = this.pendingFacts;
+      this.fullRoundDue = false;
+      this.pendingFacts = [];
+      try {
+        await (full ? this.tick() : this.checkGateways(facts));
+      } catch (error) {
+        this.logger.error(`a health round failed: ${String(error)}`);
+      }
+    }
   }
 
   /** Each pool's health as last published (for the per-org gauges). */
@@ -71,12 +111,24 @@ export class HealthPublisher {
   }
 
   setActive(active: boolean): void {
-    if (active && !this.active) this.last.clear();
+    if (active && !this.active) {
+      this.last.clear();
+      this.recorder.forget();
+    }
     this.active = active;
-    if (active) this.tick();
+    if (active) {
+      this.fullRoundDue = true;
+      this.kick();
+    }
   }
 
-  tick(now = Date.now()): void {
+  async tick(now = Date.now()): Promise<void> {
+    if (!this.active) return;
+    await this.recorder.record(
+      [...this.catalog.catalogs()].map((catalog) => catalog.org),
+      now,
+    );
+    // The lease may have gone while the transitions were being appended.
     if (!this.active) return;
     const seen = new Set<string>();
     for (const catalog of this.catalog.catalogs()) {
@@ -87,8 +139,10 @@ export class HealthPublisher {
     this.alerts?.sweepDone(seen);
   }
 
-  /** Only the pools of the gateways that just beat. */
-  checkGateways(facts: readonly LivenessFact[], now = Date.now()): void {
+  /** Only the orgs and pools of the gateways that just beat. */
+  async checkGateways(facts: readonly LivenessFact[], now = Date.now()): Promise<void> {
+    if (!this.active) return;
+    await this.recorder.record(new Set(facts.map((fact) => fact.org)), now);
     if (!this.active) return;
     const done = new Set<string>();
     for (const { org, gatewayId } of facts) {
@@ -108,7 +162,7 @@ export class HealthPublisher {
     // A cause is spent by the first check after its event, whether or not the health changed.
     const cause = this.causes.get(key);
     if (cause) this.causes.delete(key);
-    const { name, status, healthy, total } = poolSummary(pool, (id) => this.liveness.get(org, id), now, this.ttlMs);
+    const { name, status, healthy, total } = poolSummaryFrom(pool, (id) => this.recorder.healthy(org, id));
     const previous = this.last.get(key);
     if (
       previous?.status === status &&
@@ -148,7 +202,8 @@ export class HealthPublisher {
     this.published += 1;
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.settled();
   }
 }

@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { ProjectorModule } from './app.module.js';
 import { AlertPublisher } from './alert-publisher.js';
 import { HealthPublisher } from './health-publisher.js';
+import { HealthRecorder } from './health-recorder.js';
 import { ViewWriter } from './view-writer.js';
 import { WriterLeadership } from './writer-leadership.js';
 
@@ -26,7 +27,8 @@ const follow = { streamPrefix: ORG_STREAM_PREFIX };
 const applied = observability.followCatalog(catalog, eventLog, { ...follow, logApplied: 'info' });
 let active = false;
 const alerts = new AlertPublisher(nc, settings.alertCooldownMs, () => active);
-const health = new HealthPublisher(nc, catalog, liveness, settings.heartbeatTtlMs, () => applied.caughtUp, alerts);
+const recorder = new HealthRecorder(eventLog, catalog, liveness, settings.heartbeatTtlMs);
+const health = new HealthPublisher(nc, catalog, liveness, recorder, () => applied.caughtUp, alerts);
 // Every instance follows the log in memory; the one holding the writer lease writes the views and publishes health.
 const leadership = new WriterLeadership(readModel, PROJECTOR_CHECKPOINT, `${hostname()}:${process.pid}`, {
   activate: (lease) => writer.activate(lease),
@@ -51,6 +53,8 @@ await catalog.start();
 const loadedAt = catalog.position;
 applied.start();
 stored.start();
+// The recorded health comes before the first round, so nothing recorded before a restart is recorded again.
+await recorder.load();
 health.start();
 writer.startStandby();
 leadership.start();
@@ -63,7 +67,7 @@ await startMicroservice(
     health,
     leadership,
     closables: [
-      { close: async () => health.stop() },
+      { close: () => health.stop() },
       { close: async () => alerts.stop() },
       { close: () => catalog.stop() },
       // The last batch goes out under the lease, which is then given up so a standby takes over at once.

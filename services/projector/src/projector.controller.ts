@@ -37,6 +37,7 @@ export class ProjectorController {
       eventsApplied: this.writer.eventsApplied,
       orgs: this.catalog.size,
       healthUpdatesPublished: this.health.published,
+      healthTransitionsRecorded: this.health.transitionsRecorded,
       quarantine: { count: quarantined.length, events: quarantined.slice(0, LISTED_QUARANTINE) },
     };
   }

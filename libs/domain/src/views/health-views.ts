@@ -67,7 +67,17 @@ export function countHealthy(pool: PoolState, liveness: LivenessLookup, now: num
 }
 
 export function poolSummary(pool: PoolState, liveness: LivenessLookup, now: number, ttlMs: number): PoolSummary {
-  const healthy = countHealthy(pool, liveness, now, ttlMs);
+  return poolSummaryBy(pool, countHealthy(pool, liveness, now, ttlMs));
+}
+
+/** The summary with each member's health as given, e.g. as a health history recorded it. */
+export function poolSummaryFrom(pool: PoolState, isHealthy: (gatewayId: string) => boolean): PoolSummary {
+  let healthy = 0;
+  for (const gatewayId of pool.members) if (isHealthy(gatewayId)) healthy += 1;
+  return poolSummaryBy(pool, healthy);
+}
+
+function poolSummaryBy(pool: PoolState, healthy: number): PoolSummary {
   const total = pool.members.size;
   return {
     poolId: pool.poolId,
