@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import {
   ADMIN_SUBJECTS,
+  AUDIT_SUBJECTS,
   COMMAND_SUBJECTS,
   HEARTBEAT_SUBJECT_PATTERN,
   heartbeatSubject,
@@ -15,8 +16,8 @@ import { query } from './fleet.js';
 
 jest.setTimeout(90_000);
 
-/** Each service's subjects and their queue group; `unqueued` are answered by every instance. */
-const ENDPOINTS: Record<string, { subjects: string[]; queue: string; unqueued?: string[] }> = {
+/** Each service's subjects and their queue group; `queues` names those in another group ('' for none: every instance answers). */
+const ENDPOINTS: Record<string, { subjects: string[]; queue: string; queues?: Record<string, string> }> = {
   'pool-command': {
     subjects: [
       ...Object.values(COMMAND_SUBJECTS),
@@ -30,10 +31,14 @@ const ENDPOINTS: Record<string, { subjects: string[]; queue: string; unqueued?: 
   'heartbeat-ingest': {
     subjects: [HEARTBEAT_SUBJECT_PATTERN, ADMIN_SUBJECTS.ingestStats],
     queue: 'heartbeat-ingest',
-    unqueued: [ADMIN_SUBJECTS.ingestStats],
+    queues: { [ADMIN_SUBJECTS.ingestStats]: '' },
   },
-  // Every projector says whether it is the writer or a standby: no queue group.
-  projector: { subjects: [ADMIN_SUBJECTS.projectorStatus], queue: '' },
+  // Every projector says whether it is the writer or a standby: no queue group; instances share the audits.
+  projector: {
+    subjects: [ADMIN_SUBJECTS.projectorStatus, AUDIT_SUBJECTS.events],
+    queue: '',
+    queues: { [AUDIT_SUBJECTS.events]: 'projector-audit' },
+  },
 };
 
 describe('every service answers the NATS micro-services protocol', () => {
@@ -68,10 +73,11 @@ describe('every service answers the NATS micro-services protocol', () => {
       expect(infos.length).toBe(name === 'pool-command' ? 2 : 1);
       for (const info of infos) {
         expect([name, info.endpoints.map((e) => e.subject).sort()]).toEqual([name, [...expected.subjects].sort()]);
-        for (const endpoint of info.endpoints) {
-          const queue = expected.unqueued?.includes(endpoint.subject) ? '' : expected.queue;
-          expect([endpoint.subject, endpoint.queue_group]).toEqual([endpoint.subject, queue]);
-        }
+        for (const endpoint of info.endpoints)
+          expect([endpoint.subject, endpoint.queue_group]).toEqual([
+            endpoint.subject,
+            expected.queues?.[endpoint.subject] ?? expected.queue,
+          ]);
       }
     }
   });

@@ -214,3 +214,41 @@ export class BindAccountDto {
   @IsString()
   accountPublicKey!: string;
 }
+
+/** Opaque log positions (`tx:seq` on PostgreSQL, `commit/prepare` on KurrentDB): short, and nothing else in them. */
+const POSITION_PATTERN = /^[0-9A-Za-z:/_-]{1,64}$/;
+const ISO_MESSAGE = '$property must be an ISO-8601 time such as 2026-12-01T18:00:00Z';
+export const MAX_AUDIT_LIMIT = 1000;
+
+export class AuditEventsDto {
+  @IsOptional() @Token() @IsString() poolId?: string;
+  @IsOptional() @Token() @IsString() gatewayId?: string;
+  @IsOptional() @Token() @IsString() consumerId?: string;
+  @IsOptional() @IsISO8601({ strict: true }, { message: ISO_MESSAGE }) @MaxLength(40) @IsString() since?: string;
+  @IsOptional() @IsISO8601({ strict: true }, { message: ISO_MESSAGE }) @MaxLength(40) @IsString() until?: string;
+  @IsOptional()
+  @Matches(POSITION_PATTERN, { message: '$property must be a position from a previous reply (its next)' })
+  @IsString()
+  after?: string;
+  @IsOptional()
+  @Max(MAX_AUDIT_LIMIT, { message: `$property must be a whole number from 1 to ${MAX_AUDIT_LIMIT}` })
+  @Min(1, { message: `$property must be a whole number from 1 to ${MAX_AUDIT_LIMIT}` })
+  @IsInt({ message: `$property must be a whole number from 1 to ${MAX_AUDIT_LIMIT}` })
+  limit?: number;
+}
+
+/** The audit's time range in epoch ms; refuses an empty range, which is a caller's mistake rather than no events. */
+export function auditTimeRange(dto: AuditEventsDto): { since?: number; until?: number } {
+  const since = dto.since === undefined ? undefined : Date.parse(dto.since);
+  const until = dto.until === undefined ? undefined : Date.parse(dto.until);
+  const bad = (field: string) =>
+    new RequestValidationError(`invalid request: ${field} is not a time that exists`, { [field]: ISO_MESSAGE });
+  if (since !== undefined && !Number.isFinite(since)) throw bad('since');
+  if (until !== undefined && !Number.isFinite(until)) throw bad('until');
+  if (since !== undefined && until !== undefined && since > until) {
+    throw new RequestValidationError('invalid request: since must not be after until', {
+      since: 'must not be after until',
+    });
+  }
+  return { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
+}

@@ -1,8 +1,23 @@
 import { loadProblem } from './field-rules.js';
-import { type CheckResult, type ConsumerType, isRecord, isToken, type PoolStatus } from '@gwpool/domain';
+import {
+  type AuditEntry,
+  type CheckResult,
+  type ConsumerType,
+  isRecord,
+  isToken,
+  type PoolStatus,
+} from '@gwpool/domain';
 
 /** Pool and gateway views are the domain's own read shapes, sent as they are. */
 export type { GatewayView, PoolDetails, PoolMemberView, PoolSummary } from '@gwpool/domain';
+
+export type { AuditEntry } from '@gwpool/domain';
+
+/** `next`, when present, goes into the next request's `after`. */
+export interface AuditEventsReply {
+  events: AuditEntry[];
+  next?: string;
+}
 
 export interface ConsumerView {
   consumerId: string;

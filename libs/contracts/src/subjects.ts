@@ -30,6 +30,11 @@ export const QUERY_SUBJECTS = {
 export const ROUTE_REPORT_SUBJECT = `${API}.*.route.report`;
 export const routeReportSubject = (org: string): string => `${API}.${org}.route.report`;
 
+/** Read from the event log, not the views; answered by the projector, off routing-query's hot path. */
+export const AUDIT_SUBJECTS = {
+  events: `${API}.*.query.audit.events`,
+} as const;
+
 export const ADMIN_SUBJECTS = {
   entitlementSet: `${API}.admin.entitlement.set`,
   projectorStatus: `${API}.admin.projector.status`,

@@ -15,3 +15,4 @@ export * from './routing/index.js';
 export * from './shapes.js';
 export * from './trace-context.js';
 export * from './views/health-views.js';
+export * from './audit/audit-filter.js';

@@ -8,6 +8,7 @@ import {
   type LagOptions,
   type LogLag,
   type NewEvent,
+  type ReadAllOptions,
   type RecordedEvent,
   type SubscribeOptions,
 } from '@gwpool/event-log';
@@ -145,6 +146,34 @@ export class KurrentEventLog implements EventLog {
       throw translateError(error);
     }
     return { events: Math.min(events, limit), capped: events > limit, oldestRecordedAt: oldest };
+  }
+
+  async readAll({ after, streamIds, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const from = after ? decodePosition(after) : undefined;
+    if (streamIds.length === 0 || limit <= 0) return [];
+    this.assertOpen();
+    // Stream ids are tokens with a fixed prefix: nothing in them is special to a regular expression but `-`.
+    const names = streamIds.map((id) => id.replace(/[^A-Za-z0-9_]/g, (c) => `\\${c}`));
+    const wanted = new Set(streamIds);
+    const page: RecordedEvent[] = [];
+    try {
+      const read = this.client.readAll({
+        fromPosition: from ?? START,
+        direction: FORWARDS,
+        // One more: the read may start at `after` itself, which is skipped.
+        maxCount: limit + 1,
+        filter: streamNameFilter({ regex: `^(?:${names.join('|')})$` }),
+      });
+      for await (const { event } of read) {
+        if (!event || !wanted.has(event.streamId)) continue;
+        if (from && event.position && comparePositions(event.position, from) <= 0) continue;
+        page.push(toRecordedEvent(event));
+        if (page.length >= limit) break;
+      }
+    } catch (error) {
+      throw translateError(error);
+    }
+    return page;
   }
 
   async close(): Promise<void> {

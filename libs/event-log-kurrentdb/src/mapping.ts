@@ -1,6 +1,7 @@
 import {
   type EventMetadata,
   EventLogUnavailableError,
+  InvalidPositionError,
   type ExpectedRevision,
   type RecordedEvent,
   WrongExpectedRevisionError,
@@ -31,11 +32,9 @@ export function normaliseUrl(url: string): string {
   return `${scheme}://${trimmed.slice(match[0].length)}`;
 }
 
-export class InvalidPositionError extends RangeError {
-  override name = 'InvalidPositionError';
-}
+export { InvalidPositionError };
 
-const POSITION_PATTERN = /^(\d+)\/(\d+)$/;
+const POSITION_PATTERN = /^(\d{1,20})\/(\d{1,20})$/;
 
 /** `commit/prepare` in decimal: both halves are unsigned 64-bit, beyond what a JavaScript number holds exactly. */
 export const encodePosition = ({ commit, prepare }: Position): string => `${commit}/${prepare}`;

@@ -8,7 +8,9 @@ import {
   type ExpectedRevision,
   type LagOptions,
   type LogLag,
+  InvalidPositionError,
   type NewEvent,
+  type ReadAllOptions,
   type RecordedEvent,
   type SubscribeOptions,
   WrongExpectedRevisionError,
@@ -28,16 +30,15 @@ export interface PostgresEventLogOptions {
 }
 
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
-const POSITION_PATTERN = /^(\d+):(\d+)$/;
+// Up to 18 digits each, so both fit xid8 and bigint and a forged position cannot make the query fail.
+const POSITION_PATTERN = /^(\d{1,18}):(\d{1,18})$/;
 
 interface Position {
   tx: string;
   seq: string;
 }
 
-export class InvalidPositionError extends Error {
-  override name = 'InvalidPositionError';
-}
+export { InvalidPositionError };
 
 export function parsePosition(position: string): Position {
   const match = POSITION_PATTERN.exec(position);
@@ -232,6 +233,29 @@ export class PostgresEventLog implements EventLog {
         params,
       );
       return rows;
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  async readAll({ after, streamIds, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const from = after ? parsePosition(after) : { tx: '0', seq: '0' };
+    if (streamIds.length === 0 || limit <= 0) return [];
+    // One index range scan per stream (stream_id, tx_id, seq), merged: cost follows the page, not the log's size.
+    const params: unknown[] = [from.tx, from.seq, limit];
+    const parts = streamIds.map((streamId) => {
+      params.push(streamId);
+      return `(SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
+        WHERE stream_id = $${params.length} AND (tx_id, seq) > ($1::xid8, $2::bigint)
+          AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY tx_id, seq LIMIT $3)`;
+    });
+    try {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT * FROM (${parts.join(' UNION ALL ')}) page ORDER BY tx_id, seq LIMIT $3`,
+        params,
+      );
+      return rows.map(toRecorded);
     } catch (error) {
       throw translate(error);
     }

@@ -30,6 +30,9 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
   UNIQUE (event_id)
 );
 
+-- Audits page through an org's streams in log order.
+CREATE INDEX IF NOT EXISTS events_stream_position ON ${s}.events (stream_id, tx_id, seq);
+
 -- One round trip per append: the streams row is the lock and the revision check, the events follow in the same transaction.
 CREATE OR REPLACE FUNCTION ${s}.append_events(p_stream text, p_expected text, p_events jsonb)
 RETURNS TABLE (next_revision bigint, tx_id xid8, seq bigint)

@@ -70,6 +70,15 @@ export interface LogLag {
 
 export const DEFAULT_LAG_LIMIT = 10_000;
 
+export interface ReadAllOptions {
+  /** Strictly after this position; from the beginning when absent. */
+  after?: string | null;
+  /** Only the events of these streams (exact ids). */
+  streamIds: readonly string[];
+  /** At most this many events. */
+  limit: number;
+}
+
 /**
  * A catch-up subscription to every event of the log in global order, then live.
  * Iteration ends after close(). Events are never skipped, even when transactions commit out of order.
@@ -94,6 +103,12 @@ export interface EventLog {
    * Positions stay opaque; only the adapter knows how to read them. Throws on a position that is not this log's.
    */
   comparePositions(a: string, b: string): number;
+  /**
+   * One page of the global log in order, after `after`, of the given streams only; for audits, off the hot path.
+   * Like a subscription it reads only what no later commit can land before, so paging never skips an event.
+   * An `after` that is not a position of this log throws InvalidPositionError.
+   */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   close(): Promise<void>;
 }
 
@@ -106,6 +121,11 @@ export class WrongExpectedRevisionError extends Error {
     super(`stream '${streamId}' is at ${String(actual)}, expected ${String(expected)}`);
     this.name = 'WrongExpectedRevisionError';
   }
+}
+
+/** A position that this log could not have produced. */
+export class InvalidPositionError extends RangeError {
+  override name = 'InvalidPositionError';
 }
 
 /** The backing server cannot be reached or refused the operation for reasons other than the request itself. */

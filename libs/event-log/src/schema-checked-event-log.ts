@@ -6,6 +6,7 @@ import type {
   LagOptions,
   LogLag,
   NewEvent,
+  ReadAllOptions,
   RecordedEvent,
   SubscribeOptions,
 } from './index.js';
@@ -60,6 +61,10 @@ export class SchemaCheckedEventLog implements EventLog {
 
   comparePositions(a: string, b: string): number {
     return this.inner.comparePositions(a, b);
+  }
+
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.inner.readAll(options);
   }
 
   close(): Promise<void> {

@@ -2,6 +2,8 @@ import { CatalogFollower } from '@gwpool/log-followers';
 import type { Settings } from '@gwpool/config';
 import { type Closable, ShutdownCloser, TransportTenancy } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditController } from './audit.controller.js';
+import { AuditReader } from './audit-reader.js';
 import { HealthPublisher } from './health-publisher.js';
 import { ProjectorController } from './projector.controller.js';
 import { ViewWriter } from './view-writer.js';
@@ -15,17 +17,19 @@ export class ProjectorModule {
     writer: ViewWriter;
     health: HealthPublisher;
     leadership: WriterLeadership;
+    audit: AuditReader;
     closables: Closable[];
   }): DynamicModule {
     return {
       module: ProjectorModule,
-      controllers: [ProjectorController],
+      controllers: [ProjectorController, AuditController],
       providers: [
         { provide: TransportTenancy, useValue: TransportTenancy.of(deps.settings) },
         { provide: CatalogFollower, useValue: deps.catalog },
         { provide: ViewWriter, useValue: deps.writer },
         { provide: HealthPublisher, useValue: deps.health },
         { provide: WriterLeadership, useValue: deps.leadership },
+        { provide: AuditReader, useValue: deps.audit },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
       ],
     };

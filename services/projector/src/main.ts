@@ -10,6 +10,7 @@ import { openEventLog, openReadModel } from '@gwpool/storage';
 import { hostname } from 'node:os';
 import { ProjectorModule } from './app.module.js';
 import { AlertPublisher } from './alert-publisher.js';
+import { AuditReader } from './audit-reader.js';
 import { HealthPublisher } from './health-publisher.js';
 import { HealthRecorder } from './health-recorder.js';
 import { ViewWriter } from './view-writer.js';
@@ -66,6 +67,7 @@ await startMicroservice(
     writer,
     health,
     leadership,
+    audit: new AuditReader(eventLog),
     closables: [
       { close: () => health.stop() },
       { close: async () => alerts.stop() },

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   type EventLog,
   type EventSubscription,
+  InvalidPositionError,
   type NewEvent,
   type RecordedEvent,
   WrongExpectedRevisionError,
@@ -275,6 +276,25 @@ export function describeEventLogContract(adapterName: string, open: () => Promis
         const seen = await collect(log.subscribeToAll({ streamPrefix: `${scope}in` }), (s) => s.length >= 2);
 
         expect(seen.map((r) => r.streamId)).toEqual([`${scope}in-1`, `${scope}in-3`]);
+      });
+
+      it('reads a page of the given streams in log order after a position, and refuses a foreign position', async () => {
+        const scope = `${prefix}page-`;
+        await log.append(`${scope}a`, events(2), 'no_stream');
+        await log.append(`${scope}ab`, events(1), 'no_stream');
+        await log.append(`${scope}b`, events(1), 'no_stream');
+        await log.append(`${scope}a`, events(1), 1);
+        const streamIds = [`${scope}a`, `${scope}b`];
+
+        const first = await log.readAll({ streamIds, limit: 3 });
+        const rest = await log.readAll({ streamIds, limit: 3, after: first[first.length - 1]?.position });
+
+        expect(first.map((r) => `${r.streamId.slice(scope.length)}@${r.revision}`)).toEqual(['a@0', 'a@1', 'b@0']);
+        expect(rest.map((r) => `${r.streamId.slice(scope.length)}@${r.revision}`)).toEqual(['a@2']);
+        expect(await log.readAll({ streamIds, limit: 3, after: rest[0]?.position })).toEqual([]);
+        await expect(log.readAll({ streamIds, limit: 3, after: 'not a position' })).rejects.toThrow(
+          InvalidPositionError,
+        );
       });
 
       it('ends iteration when closed while waiting for events', async () => {

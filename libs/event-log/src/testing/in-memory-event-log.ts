@@ -6,7 +6,9 @@ import {
   type ExpectedRevision,
   type LagOptions,
   type LogLag,
+  InvalidPositionError,
   type NewEvent,
+  type ReadAllOptions,
   type RecordedEvent,
   type SubscribeOptions,
   WrongExpectedRevisionError,
@@ -111,6 +113,18 @@ export class InMemoryEventLog implements EventLog {
       capped: pending.length > limit,
       oldestRecordedAt: oldest ? new Date(oldest.getTime()) : null,
     });
+  }
+
+  readAll({ after, streamIds, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+    if (after && !/^\d+$/.test(after))
+      return Promise.reject(new InvalidPositionError(`'${after}' is not a position of this log`));
+    const wanted = new Set(streamIds);
+    const page: RecordedEvent[] = [];
+    for (const recorded of this.all.slice(after ? Number(after) : 0)) {
+      if (page.length >= limit) break;
+      if (wanted.has(recorded.streamId)) page.push(recorded);
+    }
+    return Promise.resolve(page);
   }
 
   close(): Promise<void> {

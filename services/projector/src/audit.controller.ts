@@ -1,0 +1,43 @@
+import {
+  AUDIT_SUBJECTS,
+  AuditEventsDto,
+  auditTimeRange,
+  parseRequest,
+  RequestValidationError,
+} from '@gwpool/contracts';
+import { InvalidPositionError } from '@gwpool/event-log';
+import { requestContext } from '@gwpool/nats';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
+import { AuditReader } from './audit-reader.js';
+
+const DEFAULT_LIMIT = 100;
+
+/** The audit query, shared by every projector instance through its own queue group. */
+@Controller()
+export class AuditController {
+  constructor(@Inject(AuditReader) private readonly reader: AuditReader) {}
+
+  @MessagePattern(AUDIT_SUBJECTS.events, { queue: 'projector-audit' })
+  async events(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
+    const { org } = requestContext(ctx);
+    const dto = parseRequest(AuditEventsDto, body);
+    const { poolId, gatewayId, consumerId, after } = dto;
+    try {
+      return await this.reader.read(org, {
+        ...(poolId !== undefined ? { poolId } : {}),
+        ...(gatewayId !== undefined ? { gatewayId } : {}),
+        ...(consumerId !== undefined ? { consumerId } : {}),
+        ...auditTimeRange(dto),
+        ...(after !== undefined ? { after } : {}),
+        limit: dto.limit ?? DEFAULT_LIMIT,
+      });
+    } catch (error) {
+      if (error instanceof InvalidPositionError)
+        throw new RequestValidationError('invalid request: after is not a position of this log', {
+          after: 'must be a position from a previous reply (its next)',
+        });
+      throw error;
+    }
+  }
+}
