@@ -256,6 +256,54 @@ describe('the gwpool CLI', () => {
     pump.set('gw-2', 'passed');
   });
 
+  it('audits a pool named by name from the log: its events, who made them, and its members’ health', async () => {
+    const table = await ok('audit', '--pool', 'edge-eu');
+    const rows = table.trimEnd().split('\n').map(columns);
+    expect(rows[0]).toEqual(['AT', 'EVENT', 'SUBJECT', 'DETAIL', 'ACTOR']);
+    expect(rows[1]).toEqual([
+      expect.stringMatching(/^\d{4}-/),
+      'PoolCreated',
+      'pool edge-eu',
+      'EU edge',
+      'alice@example.com',
+    ]);
+    expect(rows.map((r) => r.slice(1, 4).join(' '))).toContain('GatewayBecameUnhealthy gateway gw-2 check-failed');
+    // gw-3 never beat: no transition of it, only its membership.
+    expect(rows.filter((r) => r[2]?.endsWith('gw-3')).map((r) => r[1])).toEqual(['PoolMemberAdded']);
+
+    const json = await ok('audit', '--gateway', 'gw-2', '--json', '--limit', '2');
+    const reply = JSON.parse(json) as { events: { type: string }[]; next?: string };
+    expect(reply.events.map((e) => e.type)).toEqual(['GatewayRegistered', 'PoolMemberAdded']);
+    expect(typeof reply.next).toBe('string');
+    const rest = JSON.parse(await ok('audit', '--gateway', 'gw-2', '--json', '--after', reply.next ?? '')) as {
+      events: { type: string }[];
+    };
+    expect(rest.events.map((e) => e.type)).toContain('GatewayBecameUnhealthy');
+
+    const refused = await gwpool('audit', '--since', 'last tuesday');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--since <time>' argument 'last tuesday' is invalid/);
+  });
+
+  it('follows the event log live with events tail, one line per event', async () => {
+    const tail = startGwpool(['events', 'tail', '--count', '2'], env);
+    await eventually(
+      () => tail.output.stderr,
+      (text) => text.includes("following the event log of org 'acme'"),
+      { label: 'tail caught up' },
+    );
+    await ok('--actor', 'bob', 'gateways', 'register', 'gw-9', '--zone', 'eu-1c');
+    await ok('members', 'add', 'edge-eu', 'gw-9');
+    const result = await tail.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split('\n').map(columns)).toEqual([
+      [expect.stringMatching(/^\d{4}-/), 'GatewayRegistered', 'gateway gw-9', 'eu-1c', 'bob'],
+      [expect.stringMatching(/^\d{4}-/), 'PoolMemberAdded', 'pool edge-eu / gw-9'],
+    ]);
+    await ok('members', 'remove', 'edge-eu', 'gw-9');
+    await ok('gateways', 'deregister', 'gw-9');
+  });
+
   it('lists, renames and deregisters gateways and deletes a pool', async () => {
     expect((await ok('gateways', 'list')).split('\n').map(columns).slice(0, 2)).toEqual([
       ['GATEWAY', 'NAME', 'ZONE', 'HEALTH', 'POOLS'],
@@ -335,6 +383,9 @@ describe('the gwpool CLI', () => {
       ['route', 'resolve'],
       ['request'],
       ['watch'],
+      ['audit'],
+      ['events'],
+      ['events', 'tail'],
     ];
     for (const command of commands) {
       const help = await gwpool(...command, '--help');

@@ -23,8 +23,9 @@ export interface AuditRequest extends AuditFilter {
 
 /**
  * The audit query: an org's catalog and health events read from the log itself (never the views), in log order,
- * filtered by entity and time, paged by position. Each request reads at most SCAN_BUDGET events; `next` says where
- * to go on whenever the page was cut short, by the limit or by that budget.
+ * filtered by entity and time, paged by position. Each request reads at most SCAN_BUDGET events. `next` is where the
+ * read stopped, whether it found `limit` events, ran out of budget or reached the end; it is absent only when
+ * nothing at all came after `after`, so a follower (`gwpool events tail`) never reads the same events twice.
  */
 export class AuditReader {
   constructor(private readonly log: EventLog) {}
@@ -52,8 +53,8 @@ export class AuditReader {
         events.push(entry);
         if (events.length === request.limit) return { events, next: after };
       }
-      if (page.length < PAGE) return { events };
+      if (page.length < PAGE) break;
     }
-    return after === undefined ? { events } : { events, next: after };
+    return after === undefined || after === request.after ? { events } : { events, next: after };
   }
 }

@@ -1,4 +1,4 @@
-import { COMMAND_SUBJECTS, QUERY_SUBJECTS } from '@gwpool/contracts/client';
+import { AUDIT_SUBJECTS, type AuditEventsReply, COMMAND_SUBJECTS, QUERY_SUBJECTS } from '@gwpool/contracts/client';
 import { GwpoolClient, type Reply } from './client/gwpool-client.js';
 import { UsageError } from './errors.js';
 import { degradedWarning } from './output/format.js';
@@ -60,6 +60,12 @@ export class CliContext {
     const warning = degradedWarning(reply.value);
     if (warning && !this.out.json) this.out.warn(warning);
     return reply;
+  }
+
+  /** The audit query, read from the event log; undefined fields are left out of the request. */
+  async audit<T = AuditEventsReply>(body: Record<string, unknown>): Promise<Reply<T>> {
+    const request = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+    return (await this.connect()).call<T>(forOrg(AUDIT_SUBJECTS.events, this.org), request);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { CommandGroup } from '../program.js';
 import { authCommands } from './auth.command.js';
+import { auditCommands } from './audit.command.js';
 import { consumersCommands } from './consumers.command.js';
 import { gatewaysCommands } from './gateways.command.js';
 import { membersCommands } from './members.command.js';
@@ -17,6 +18,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   gatewaysCommands,
   consumersCommands,
   routeCommands,
+  auditCommands,
   rawCommands,
   authCommands,
 ];
