@@ -1,6 +1,6 @@
 // npm start: the local stack. Starts nats-server and PostgreSQL under .data/ (unless NATS_URL, EVENT_STORE_URL and
 // READ_MODEL_URL point at running ones), the four services from dist/ (`--replicas N` or REPLICAS instances of each,
-// each kept running by the launcher's supervisor), and a demo fleet. Only Ctrl-C stops it.
+// each kept running by the launcher's supervisor), one dashboard, and a demo fleet. Only Ctrl-C stops it.
 // Its own nats-server enforces tenancy (operator mode, accounts per org; `--insecure` for a bare one): the auth
 // store and every credential live in .data/auth/, and each service connects with its own.
 // Node builtins only until the build: the launcher (servers, service processes, the readiness probe) comes from dist/.
@@ -80,9 +80,9 @@ const metricsPorts = new Map();
 
 /** One instance, restarted with backoff whenever it exits on its own; it says so, with the exit status and count. */
 function startService(name, label, env, creds) {
+  // The dashboard serves no metrics.
   const ports = {
-    METRICS_PORT: String(metricsPorts.get(label)),
-    METRICS_HOST: '127.0.0.1',
+    ...(metricsPorts.has(label) ? { METRICS_PORT: String(metricsPorts.get(label)), METRICS_HOST: '127.0.0.1' } : {}),
     ...(creds ? { NATS_CREDS: creds } : {}),
   };
   const service = new launcher.ServiceProcess(name, { env: { ...env, ...ports }, ...printed(label) });
@@ -158,7 +158,7 @@ async function main() {
   launcher = await import(pathToFileURL(join(repoRoot, 'dist/libs/launcher/src/index.js')).href);
   const count = replicas();
   const labelOf = (name, i) => (count === 1 ? name : `${name}#${i}`);
-  width = Math.max(...launcher.SERVICE_NAMES.map((name) => labelOf(name, count).length));
+  width = Math.max(...[...launcher.SERVICE_NAMES, launcher.DASHBOARD].map((name) => labelOf(name, count).length));
   const secure = given.length === 0 && !process.argv.includes('--insecure');
   const org = process.env.DEMO_ORG || 'demo';
   const authDir = join(repoRoot, '.data/auth');
@@ -167,7 +167,7 @@ async function main() {
     ? await prepareDeploymentAuth(await natsAuth(), {
         dir: authDir,
         org,
-        services: launcher.SERVICE_NAMES,
+        services: [...launcher.SERVICE_NAMES, launcher.DASHBOARD],
         resolverDir: join(repoRoot, '.data/nats/resolver'),
       })
     : undefined;
@@ -176,12 +176,20 @@ async function main() {
     ? { NATS_URL: own.nats.url, EVENT_STORE_URL: own.postgres.url, READ_MODEL_URL: own.postgres.url }
     : Object.fromEntries(CONNECTION_VARS.map((name) => [name, process.env[name].trim()]));
   const withDemo = own !== undefined || process.argv.includes('--demo');
+  try {
+    // For the dashboard's browser tests and screenshots; the dashboard itself runs without it.
+    launcher.ensureChromium();
+  } catch (error) {
+    console.error(`chromium is not installed and could not be (${error.message}); the dashboard runs without it`);
+  }
+  const dashboardPort = process.env.DASHBOARD_PORT?.trim() || String(await launcher.preferredPort(8080));
   // Added to our environment for the services and the demo.
   const env = {
     ...urls,
     // Short enough for the demo to show a gateway expiring.
     HEARTBEAT_TTL: process.env.HEARTBEAT_TTL || (withDemo ? '15s' : '1h'),
     ENTITLEMENTS: process.env.ENTITLEMENTS || 'open',
+    DASHBOARD_PORT: dashboardPort,
   };
 
   // The second instance of each prefers the port 10 above the first's, and so on.
@@ -215,6 +223,7 @@ async function main() {
   );
   // Each org's tenants may act once the services know its account.
   if (auth) await bindOrgs(auth.store, nc).catch((error) => fail(error.message));
+  await waitReady(nc, startService(launcher.DASHBOARD, launcher.DASHBOARD, env, credsOf(launcher.DASHBOARD)));
   await nc.close();
 
   const orgCreds = join(authDir, 'creds/orgs', org);
@@ -236,10 +245,13 @@ async function main() {
   operators     ${shown(repoRoot, auth.operatorCreds)}
   more          npx gwpool auth org create ORG; npx gwpool auth user issue ${org} NAME --role admin|viewer|router`
     : 'tenancy       NOT enforced: any client of this NATS server can act for any org';
+  const dashboardHost = process.env.DASHBOARD_HOST?.trim() || '127.0.0.1';
+  const dashboard = `http://${dashboardHost.includes(':') ? `[${dashboardHost}]` : dashboardHost}:${dashboardPort}`;
   console.log(`
 gateway-pools is up (Ctrl-C stops ${own ? 'the services and the servers' : 'the services'})
   NATS          ${urls.NATS_URL}${own ? `   monitor ${own.nats.monitorUrl}` : ''}
   PostgreSQL    ${urls.EVENT_STORE_URL}${own ? '   data in .data/' : ''}
+  dashboard     ${dashboard}/orgs/${org}
   settings      HEARTBEAT_TTL=${env.HEARTBEAT_TTL} ENTITLEMENTS=${env.ENTITLEMENTS}${withDemo ? ` DEMO_ORG=${org}` : ''}
   ${tenancy}
   services      ${count} instance${count === 1 ? '' : 's'} of each, restarted with backoff when one exits (--replicas N)
@@ -249,6 +261,8 @@ try
   ${cli} pools list --verbose
   ${cli} route pick ${withDemo ? 'edge-eu' : '<pool>'}
   ${cli} watch
+  ${cli} audit --pool ${withDemo ? 'edge-eu' : '<pool>'}
+  ${cli} events tail
   ${cli} request gwpool.v1.${org}.query.pool.list
   nats --server ${urls.NATS_URL}${creds} request gwpool.v1.${org}.query.pool.list '{}'   (with the nats CLI)
 `);

@@ -17,10 +17,12 @@ async function launcher() {
 export default async function globalSetup() {
   const started = { servers: [], dir: undefined };
   globalThis.__gwpoolServers = started;
+  const { ensureChromium, startNatsServer, startPostgres } = await launcher();
+  // The dashboard's browser tests drive Debian's chromium; installed here when missing, as nats-server is.
+  process.env.CHROMIUM_BIN = ensureChromium();
   const needNats = !process.env.TEST_NATS_URL;
   const needPostgres = !process.env.TEST_POSTGRES_URL;
   if (!needNats && !needPostgres) return;
-  const { startNatsServer, startPostgres } = await launcher();
   // Under npm test, inside its temp dir so that it goes even when jest is killed before the teardown.
   started.dir = mkdtempSync(join(process.env.GWPOOL_TEST_TMPDIR ?? tmpdir(), 'gwpool-test-'));
   // As root, PostgreSQL runs as the postgres user, which must be able to enter the (0700) temp dir.

@@ -189,3 +189,28 @@ function routingSettings(env: NodeJS.ProcessEnv) {
     alertCooldownMs: duration(env, 'ALERT_COOLDOWN', DEFAULT_ALERT_COOLDOWN_MS),
   };
 }
+
+export interface DashboardSettings {
+  natsUrl: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Loopback unless told otherwise: the dashboard has no login of its own. */
+  host: string;
+  /** A `.creds` file when the transport enforces tenancy (a services-account credential). */
+  natsCreds?: string;
+}
+
+/** The dashboard needs NATS only: it shows what the public API answers and the health stream publishes. */
+export function loadDashboardSettings(env: NodeJS.ProcessEnv = process.env): DashboardSettings {
+  const portText = env['DASHBOARD_PORT']?.trim() || '8080';
+  const port = Number(portText);
+  if (!/^\d{1,5}$/.test(portText) || port > 65_535) {
+    throw new SettingsError(`DASHBOARD_PORT '${portText}' is not a port number from 0 to 65535`);
+  }
+  return {
+    natsUrl: env['NATS_URL']?.trim() || 'nats://127.0.0.1:4222',
+    port,
+    host: env['DASHBOARD_HOST']?.trim() || '127.0.0.1',
+    ...(env['NATS_CREDS']?.trim() ? { natsCreds: env['NATS_CREDS'].trim() } : {}),
+  };
+}

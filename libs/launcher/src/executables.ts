@@ -72,3 +72,18 @@ export function ensurePostgres(): string {
     throw new Error(`apt-get installed postgresql but initdb is neither on PATH nor under ${POSTGRES_LIB_DIR}/*/bin`);
   return installed;
 }
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Path of Debian's chromium, for the dashboard's browser tests (CHROMIUM_BIN, else /usr/bin/chromium), installed
+ * with apt-get when missing. Never a downloaded browser.
+ */
+export function ensureChromium(): string {
+  const configured = process.env['CHROMIUM_BIN'];
+  if (configured) return configured;
+  if (findExecutable('chromium', [dirname(CHROMIUM)]) === CHROMIUM) return CHROMIUM;
+  aptInstall('chromium');
+  if (!existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium but ${CHROMIUM} is not there`);
+  return CHROMIUM;
+}

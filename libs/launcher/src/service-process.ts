@@ -6,7 +6,9 @@ import { type ExitStatus, exitOf, isRunning, killOnExit, stopChild } from './chi
 import { repoRoot } from './repo-root.js';
 
 export const SERVICE_NAMES = ['projector', 'pool-command', 'heartbeat-ingest', 'routing-query'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** The dashboard runs beside the services, once: it serves browsers on one port and keeps no state. */
+export const DASHBOARD = 'dashboard';
+export type ServiceName = (typeof SERVICE_NAMES)[number] | typeof DASHBOARD;
 
 export interface NodeProcessOptions {
   /** Added to this process's environment (NODE_OPTIONS is cleared: a test runner's flags are not the service's). */
