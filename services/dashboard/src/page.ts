@@ -11,7 +11,7 @@ header .org { color: var(--muted); }
 #conn.live::before { content: "● "; color: var(--green); }
 #conn.down::before { content: "● "; color: var(--red); }
 #conn.wait::before { content: "● "; color: var(--yellow); }
-main { padding: 16px 24px; display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; }
+main { padding: 16px 24px; display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; overflow-x: auto; }
 section.wide { grid-column: 1 / -1; }
 h2 { font-size: 15px; margin: 0 0 8px; }

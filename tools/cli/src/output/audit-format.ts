@@ -11,11 +11,12 @@ const field = (data: unknown, key: string): string | undefined => {
     : undefined;
 };
 
-const target = (data: unknown, key: string): string | undefined => {
+const target = (data: unknown, key: string, poolNames: ReadonlyMap<string, string>): string | undefined => {
   const value = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[key] : undefined;
   const pool = field(value, 'poolId');
   const gateway = field(value, 'gatewayId');
-  return pool !== undefined ? `pool ${pool}` : gateway !== undefined ? `gateway ${gateway}` : undefined;
+  if (pool !== undefined) return `pool ${poolNames.get(pool) ?? pool}`;
+  return gateway !== undefined ? `gateway ${gateway}` : undefined;
 };
 
 const STYLE: Record<string, Style> = { GatewayBecameHealthy: 'green', GatewayBecameUnhealthy: 'red' };
@@ -32,7 +33,7 @@ function subjectOf(entry: AuditEntry, poolNames: ReadonlyMap<string, string>): s
   return gateway !== undefined ? `gateway ${gateway}` : (pool ?? '-');
 }
 
-function detailOf(entry: AuditEntry): string {
+function detailOf(entry: AuditEntry, poolNames: ReadonlyMap<string, string>): string {
   const { data } = entry;
   switch (entry.type) {
     case 'GatewayBecameUnhealthy':
@@ -42,11 +43,12 @@ function detailOf(entry: AuditEntry): string {
     case 'PoolRenamed':
       return `was ${field(data, 'previousName') ?? '?'}`;
     case 'ConsumerAttached': {
-      const from = target(data, 'previousTarget');
-      return `${field(data, 'consumerType') ?? ''} -> ${target(data, 'target') ?? '?'}${from ? ` (was ${from})` : ''}`;
+      const from = target(data, 'previousTarget', poolNames);
+      const to = target(data, 'target', poolNames) ?? '?';
+      return `${field(data, 'consumerType') ?? ''} -> ${to}${from ? ` (was ${from})` : ''}`;
     }
     case 'ConsumerDetached':
-      return `from ${target(data, 'previousTarget') ?? '?'}`;
+      return `from ${target(data, 'previousTarget', poolNames) ?? '?'}`;
     case 'GatewayRegistered':
     case 'GatewayUpdated':
       return [field(data, 'name'), field(data, 'zone')].filter(Boolean).join(', ');
@@ -64,7 +66,7 @@ export const auditRow = (entry: AuditEntry, paint: Paint, poolNames: ReadonlyMap
     entry.at,
     style ? paint(style, entry.type) : entry.type,
     subjectOf(entry, poolNames),
-    detailOf(entry) || '-',
+    detailOf(entry, poolNames) || '-',
     entry.actor ?? '-',
   ];
 };
