@@ -7,7 +7,7 @@ import { chownSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { bindOrgs, prepareDeploymentAuth } from './deployment-auth.mjs';
 
-const SERVICES = ['projector', 'pool-command', 'heartbeat-ingest', 'routing-query'];
+const SERVICES = ['projector', 'pool-command', 'heartbeat-ingest', 'routing-query', 'dashboard'];
 const dir = process.env.AUTH_DIR || '/auth';
 const org = process.env.DEMO_ORG || 'demo';
 const natsAuth = await import(new URL('../../dist/libs/nats-auth/src/index.js', import.meta.url).href);
