@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
-import type { AuditEventsReply, PoolHealthUpdate } from '@gwpool/contracts';
+import type { AuditEventsReply, PoolDetails, PoolHealthUpdate, PoolSummary } from '@gwpool/contracts';
 import { eventually, TestStack } from '@gwpool/testing';
-import { cmd, HeartbeatPump, poolWith, registerGateways } from './fleet.js';
+import { cmd, HeartbeatPump, poolWith, query, registerGateways } from './fleet.js';
 
 jest.setTimeout(120_000);
 
@@ -12,6 +12,8 @@ describe('health history in the log, and the audit query over it', () => {
   let stack: TestStack;
   let pump: HeartbeatPump;
   let poolId: string;
+  /** When all three gateways had become healthy, before anything failed. */
+  let allHealthyAt: string;
   const updates: PoolHealthUpdate[] = [];
 
   beforeAll(async () => {
@@ -41,6 +43,7 @@ describe('health history in the log, and the audit query over it', () => {
   it('records each transition once with its reason, and publishes pool health that agrees with it', async () => {
     for (const gatewayId of ['gw-1', 'gw-2', 'gw-3']) pump.set(gatewayId, 'passed');
     await eventually(health, (h) => h.length === 3, { label: 'three gateways healthy' });
+    allHealthyAt = new Date().toISOString();
     pump.set('gw-2', 'failed');
     pump.set('gw-3', 'silent');
     await eventually(health, (h) => h.length === 5, { timeoutMs: 8000, label: 'gw-2 failed, gw-3 expired' });
@@ -126,6 +129,43 @@ describe('health history in the log, and the audit query over it', () => {
     }
     const reply = await stack.client.request(audit(org), { after: '99:99:99' });
     expect(reply.ok ? '' : reply.error.message).toMatch(/after/);
+  });
+
+  it('answers pool.get and pool.list as of a past instant, from the log: members, names and health then', async () => {
+    const then = await stack.client.ok<PoolDetails & { at: string }>(query(org, 'pool.get'), {
+      poolId,
+      at: allHealthyAt,
+    });
+    expect(then).toMatchObject({ poolId, name: 'edge-eu', status: 'green', healthy: 2, total: 2, at: allHealthyAt });
+    expect(then.members.map((m) => [m.gatewayId, m.healthy, m.lastCheck])).toEqual([
+      ['gw-1', true, 'passed'],
+      ['gw-2', true, 'passed'],
+    ]);
+    const now = await stack.client.ok<PoolDetails>(query(org, 'pool.get'), { poolId });
+    expect(now.members.map((m) => m.gatewayId)).toEqual(['gw-2']);
+
+    const list = await stack.client.ok<{ pools: PoolSummary[] }>(query(org, 'pool.list'), { at: allHealthyAt });
+    expect(list.pools).toEqual([{ poolId, name: 'edge-eu', status: 'green', healthy: 2, total: 2, consumerCount: 0 }]);
+  });
+
+  it('answers an instant before the org existed with no pools, and refuses one in the future or malformed', async () => {
+    const before = '2000-01-01T00:00:00Z';
+    expect(await stack.client.ok(query(org, 'pool.list'), { at: before })).toEqual({
+      pools: [],
+      at: '2000-01-01T00:00:00.000Z',
+    });
+    const missing = await stack.client.request(query(org, 'pool.get'), { poolId, at: before });
+    expect(missing.ok ? 'ok' : missing.error.code).toBe('NOT_FOUND');
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    for (const body of [{ at: future }, { at: 'yesterday' }, { at: 1_700_000_000 }, { at: null }]) {
+      const reply = await stack.client.request(query(org, 'pool.list'), body);
+      expect([JSON.stringify(body), reply.ok ? 'ok' : reply.error.code]).toEqual([
+        JSON.stringify(body),
+        'VALIDATION_FAILED',
+      ]);
+    }
+    const reply = await stack.client.request(query(org, 'pool.get'), { poolId, at: future });
+    expect(reply.ok ? '' : reply.error.message).toMatch(/in the future/);
   });
 
   it("never shows another org's events", async () => {

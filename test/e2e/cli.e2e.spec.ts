@@ -285,6 +285,28 @@ describe('the gwpool CLI', () => {
     expect(refused.stderr).toMatch(/--since <time>' argument 'last tuesday' is invalid/);
   });
 
+  it('shows a pool as it was at a past instant with --at, from the log', async () => {
+    const trail = JSON.parse(await ok('audit', '--pool', 'edge-eu', '--json')) as {
+      events: { type: string; at: string; data: { gatewayId?: string } }[];
+    };
+    // Right after gw-3 joined, before any member had sent a heartbeat.
+    const joined = trail.events.find((e) => e.type === 'PoolMemberAdded' && e.data.gatewayId === 'gw-3')?.at ?? '';
+    const then = await gwpool('pools', 'get', 'edge-eu', '--at', joined);
+    expect(then.code).toBe(0);
+    expect(then.stderr).toBe(`as of ${joined}, from the event log (heartbeat ages are not recorded)\n`);
+    expect(then.stdout.split('\n')[0]).toBe('edge-eu  ● red  0/3 healthy  3 members  0 consumers');
+    expect(await gwpool('pools', 'list', '--at', '2000-01-01T00:00:00Z')).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: expect.stringContaining("no pools in org 'acme'"),
+    });
+    const future = await gwpool('pools', 'get', 'edge-eu', '--at', '2099-01-01T00:00:00Z');
+    expect([future.code, future.stderr]).toEqual([
+      1,
+      'VALIDATION_FAILED: invalid request: at 2099-01-01T00:00:00Z is in the future; the log only knows the past\n',
+    ]);
+  });
+
   it('follows the event log live with events tail, one line per event', async () => {
     const tail = startGwpool(['events', 'tail', '--count', '2'], env);
     await eventually(

@@ -252,3 +252,33 @@ export function auditTimeRange(dto: AuditEventsDto): { since?: number; until?: n
   }
   return { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
 }
+
+const AT_MESSAGE = '$property must be an ISO-8601 time such as 2026-12-01T18:00:00Z';
+
+/** `pool.get`, now or as of `at`. */
+export class PoolAtDto extends ReadQueryDto {
+  @Required() @Token() @IsString() poolId!: string;
+  @IsOptional() @IsISO8601({ strict: true }, { message: AT_MESSAGE }) @MaxLength(40) @IsString() at?: string;
+}
+
+/** `pool.list`, now or as of `at`. */
+export class ListPoolsDto extends ReadQueryDto {
+  @IsOptional() @IsISO8601({ strict: true }, { message: AT_MESSAGE }) @MaxLength(40) @IsString() at?: string;
+}
+
+/** How far ahead of the service's clock an `at` may be: a caller's clock a little ahead is not a mistake. */
+const AT_SKEW_MS = 1000;
+
+/** The instant of a time-travel `at` in epoch ms; refuses one that does not exist or lies in the future. */
+export function timeTravelInstant(at: string, now: number): number {
+  const ms = Date.parse(at);
+  if (!Number.isFinite(ms)) {
+    throw new RequestValidationError('invalid request: at is not a time that exists', { at: AT_MESSAGE });
+  }
+  if (ms > now + AT_SKEW_MS) {
+    throw new RequestValidationError(`invalid request: at ${at} is in the future; the log only knows the past`, {
+      at: 'must not be in the future',
+    });
+  }
+  return ms;
+}

@@ -35,6 +35,14 @@ export const AUDIT_SUBJECTS = {
   events: `${API}.*.query.audit.events`,
 } as const;
 
+/**
+ * Time travel (`at` on pool.get and pool.list): routing-query checks the request and passes it here, to the projector,
+ * which reads the log; routing-query never reads history itself. Internal: not part of the public API.
+ */
+export const HISTORY_SUBJECT_PATTERN = 'gwpool.internal.history.*.*';
+export const historySubject = (org: string, query: 'pool-get' | 'pool-list'): string =>
+  `gwpool.internal.history.${org}.${query}`;
+
 export const ADMIN_SUBJECTS = {
   entitlementSet: `${API}.admin.entitlement.set`,
   projectorStatus: `${API}.admin.projector.status`,

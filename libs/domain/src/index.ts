@@ -16,3 +16,4 @@ export * from './shapes.js';
 export * from './trace-context.js';
 export * from './views/health-views.js';
 export * from './audit/audit-filter.js';
+export * from './views/history-views.js';

@@ -4,6 +4,8 @@ import { type Closable, ShutdownCloser, TransportTenancy } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditController } from './audit.controller.js';
 import { AuditReader } from './audit-reader.js';
+import { HistoryController } from './history.controller.js';
+import { HistoryReader } from './history-reader.js';
 import { HealthPublisher } from './health-publisher.js';
 import { ProjectorController } from './projector.controller.js';
 import { ViewWriter } from './view-writer.js';
@@ -18,11 +20,12 @@ export class ProjectorModule {
     health: HealthPublisher;
     leadership: WriterLeadership;
     audit: AuditReader;
+    history: HistoryReader;
     closables: Closable[];
   }): DynamicModule {
     return {
       module: ProjectorModule,
-      controllers: [ProjectorController, AuditController],
+      controllers: [ProjectorController, AuditController, HistoryController],
       providers: [
         { provide: TransportTenancy, useValue: TransportTenancy.of(deps.settings) },
         { provide: CatalogFollower, useValue: deps.catalog },
@@ -30,6 +33,7 @@ export class ProjectorModule {
         { provide: HealthPublisher, useValue: deps.health },
         { provide: WriterLeadership, useValue: deps.leadership },
         { provide: AuditReader, useValue: deps.audit },
+        { provide: HistoryReader, useValue: deps.history },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
       ],
     };

@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { ProjectorModule } from './app.module.js';
 import { AlertPublisher } from './alert-publisher.js';
 import { AuditReader } from './audit-reader.js';
+import { HistoryReader } from './history-reader.js';
 import { HealthPublisher } from './health-publisher.js';
 import { HealthRecorder } from './health-recorder.js';
 import { ViewWriter } from './view-writer.js';
@@ -68,6 +69,7 @@ await startMicroservice(
     health,
     leadership,
     audit: new AuditReader(eventLog),
+    history: new HistoryReader(eventLog),
     closables: [
       { close: () => health.stop() },
       { close: async () => alerts.stop() },

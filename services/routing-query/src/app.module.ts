@@ -4,6 +4,8 @@ import { SETTINGS, ShutdownCloser, TransportTenancy, type Closable } from '@gwpo
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ReadFence } from './read-fence.js';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { HistoryForwarder } from './history-forwarder.js';
 import { RoutingQueryController } from './routing-query.controller.js';
 import { RouteReports } from './route-reports.js';
 import { RoutingView } from './routing-view.js';
@@ -17,6 +19,7 @@ export class RoutingQueryModule {
     view: RoutingView;
     reports: RouteReports;
     fence: ReadFence;
+    nc: NatsConnection;
     closables: Closable[];
   }): DynamicModule {
     return {
@@ -30,6 +33,7 @@ export class RoutingQueryModule {
         { provide: RoutingView, useValue: deps.view },
         { provide: RouteReports, useValue: deps.reports },
         { provide: ReadFence, useValue: deps.fence },
+        { provide: HistoryForwarder, useValue: new HistoryForwarder(deps.nc, deps.view) },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
         ...QUERY_HANDLERS,
       ],

@@ -40,6 +40,7 @@ await startMicroservice(
     view,
     reports,
     fence,
+    nc,
     closables: [
       { close: async () => reports.stop() },
       { close: () => catalog.stop() },

@@ -1,8 +1,10 @@
 import {
   ConsumerQueryDto,
+  ListPoolsDto,
   parseRequest,
   PickRouteDto,
   pickRequestOf,
+  PoolAtDto,
   PoolQueryDto,
   QUERY_SUBJECTS,
   ReadQueryDto,
@@ -17,6 +19,7 @@ import type { MsgHdrs } from '@nats-io/transport-node';
 import { Controller, Inject } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Ctx, EventPattern, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
+import { HistoryForwarder } from './history-forwarder.js';
 import { ReadFence } from './read-fence.js';
 import { RouteReports } from './route-reports.js';
 import { RoutingView } from './routing-view.js';
@@ -39,6 +42,7 @@ export class RoutingQueryController {
     @Inject(TransportTenancy) private readonly tenancy: TransportTenancy,
     @Inject(CatalogFollower) private readonly catalog: CatalogFollower,
     @Inject(ReadFence) private readonly fence: ReadFence,
+    @Inject(HistoryForwarder) private readonly history: HistoryForwarder,
   ) {}
 
   /** The org of the subject, once the caller is known to act for it (FORBIDDEN otherwise). */
@@ -85,14 +89,16 @@ export class RoutingQueryController {
   @MessagePattern(QUERY_SUBJECTS.poolGet)
   getPool(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const org = this.orgOf(ctx);
-    const { poolId, minPosition } = parseRequest(PoolQueryDto, body);
+    const { poolId, at, minPosition } = parseRequest(PoolAtDto, body);
+    if (at !== undefined) return this.history.ask(org, 'pool-get', { poolId, at });
     return this.read(org, ctx, minPosition, () => this.queryBus.execute(new GetPoolQuery(org, poolId)));
   }
 
   @MessagePattern(QUERY_SUBJECTS.poolList)
   listPools(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const org = this.orgOf(ctx);
-    const { minPosition } = parseRequest(ReadQueryDto, body);
+    const { at, minPosition } = parseRequest(ListPoolsDto, body);
+    if (at !== undefined) return this.history.ask(org, 'pool-list', { at });
     return this.read(org, ctx, minPosition, () => this.queryBus.execute(new ListPoolsQuery(org)));
   }
 

@@ -1,21 +1,13 @@
 import type { AuditEntry, AuditEventsReply, PoolSummary } from '@gwpool/contracts/client';
-import { parseDuration } from '@gwpool/domain';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { resolvePool } from '../client/pool-ref.js';
+import { parseTime } from '../client/time-arg.js';
 import { AUDIT_HEAD, auditRow, tailLine } from '../output/audit-format.js';
 import type { CommandGroup } from '../program.js';
 
 const MAX_PAGE = 1000;
 const TAIL_POLL_MS = 500;
-
-/** `2026-12-01T18:00:00Z` as it is, or a duration back from now: `15m` is fifteen minutes ago. */
-function parseTime(value: string): string {
-  const ago = parseDuration(value);
-  if (ago !== undefined) return new Date(Date.now() - ago).toISOString();
-  if (/^\d{4}-\d{2}-\d{2}/.test(value) && Number.isFinite(Date.parse(value))) return value;
-  throw new InvalidArgumentError('must be an ISO-8601 time (2026-12-01T18:00:00Z) or a duration back from now (15m).');
-}
 
 function parseCount(value: string): number {
   const n = Number(value);

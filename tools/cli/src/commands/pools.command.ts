@@ -1,5 +1,7 @@
 import type { PoolDetails, PoolSummary } from '@gwpool/contracts/client';
-import { resolvePool } from '../client/pool-ref.js';
+import { findPool, type PoolRef, resolvePool } from '../client/pool-ref.js';
+import { parseTime } from '../client/time-arg.js';
+import { Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { ApiError, UsageError } from '../errors.js';
 import { MEMBER_HEAD, memberRow, POOL_HEAD, poolFacts, poolHeadline, poolRow } from '../output/format.js';
@@ -21,14 +23,15 @@ function printPool(ctx: CliContext, pool: PoolDetails): void {
 }
 
 /** `pool.get` of every listed pool, a few at a time; a pool deleted meanwhile is left out. */
-async function details(ctx: CliContext, pools: PoolSummary[]): Promise<PoolDetails[]> {
+async function details(ctx: CliContext, pools: PoolSummary[], at?: string): Promise<PoolDetails[]> {
   const progress = ctx.out.progress('reading pools', pools.length);
   const found: (PoolDetails | undefined)[] = pools.map(() => undefined);
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < pools.length; i = next++) {
       try {
-        found[i] = (await ctx.query<PoolDetails>('poolGet', { poolId: (pools[i] as PoolSummary).poolId })).value;
+        const poolId = (pools[i] as PoolSummary).poolId;
+        found[i] = (await ctx.query<PoolDetails>('poolGet', { poolId, ...(at ? { at } : {}) })).value;
       } catch (error) {
         if (!(error instanceof ApiError && error.error.code === 'NOT_FOUND')) throw error;
       }
@@ -54,6 +57,23 @@ function routingBody({ strategy, maxMembers }: RoutingOptions): Record<string, u
   return { ...(strategy === undefined ? {} : { strategy }), ...(count === undefined ? {} : { maxMembers: count }) };
 }
 
+const atOption = () =>
+  new Option('--at <time>', 'as of a past instant, from the log: ISO-8601, or a duration back (1h)').argParser(
+    parseTime,
+  );
+
+/** A pool named as it was named at `at` (names change and are reused), else as it is named now. */
+async function resolvePoolAt(ctx: CliContext, ref: string, at: string | undefined): Promise<PoolRef> {
+  if (at === undefined) return resolvePool(ctx, ref);
+  const { value } = await ctx.query<{ pools: PoolSummary[] }>('poolList', { at });
+  const then = findPool(value.pools, ref);
+  return then ? { poolId: then.poolId, name: then.name } : resolvePool(ctx, ref);
+}
+
+/** Heartbeats are not in the log: a past view shows health from the recorded transitions, and no heartbeat age. */
+const pastNote = (ctx: CliContext, at: string | undefined) =>
+  at !== undefined && ctx.out.note(`as of ${at}, from the event log (heartbeat ages are not recorded)`);
+
 export const poolsCommands: CommandGroup = (program, kit) => {
   const pools = program.command('pools').description('list, inspect, create, change and delete pools');
 
@@ -61,11 +81,14 @@ export const poolsCommands: CommandGroup = (program, kit) => {
     .command('list')
     .description("the org's pools with their health, members and consumers")
     .option('-v, --verbose', 'also each pool’s members, with zone, last check and heartbeat age')
+    .addOption(atOption())
     .action(
       kit.action(async (ctx, command) => {
         const { out } = ctx;
-        const reply = await ctx.query<{ pools: PoolSummary[] }>('poolList');
+        const { at } = command.opts<{ at?: string }>();
+        const reply = await ctx.query<{ pools: PoolSummary[] }>('poolList', at ? { at } : {});
         const verbose = command.opts<{ verbose?: boolean }>().verbose === true;
+        if (!out.json) pastNote(ctx, at);
         if (!verbose) {
           out.reply(reply, ({ pools: list }) => {
             if (list.length === 0) out.note(`no pools in org '${ctx.org}'`);
@@ -77,7 +100,7 @@ export const poolsCommands: CommandGroup = (program, kit) => {
           });
           return;
         }
-        const full = await details(ctx, reply.value.pools);
+        const full = await details(ctx, reply.value.pools, at);
         // Several replies make one document: `pool.get`'s replies, in `pool.list`'s order.
         if (out.json) return out.line(JSON.stringify({ pools: full }));
         if (full.length === 0) out.note(`no pools in org '${ctx.org}'`);
@@ -92,10 +115,14 @@ export const poolsCommands: CommandGroup = (program, kit) => {
     .command('get')
     .description('one pool with its members')
     .argument('<pool>', 'pool name or id')
+    .addOption(atOption())
     .action(
       kit.action(async (ctx, command) => {
-        const { poolId } = await resolvePool(ctx, command.args[0] as string);
-        ctx.out.reply(await ctx.query<PoolDetails>('poolGet', { poolId }), (pool) => printPool(ctx, pool));
+        const { at } = command.opts<{ at?: string }>();
+        const { poolId } = await resolvePoolAt(ctx, command.args[0] as string, at);
+        const reply = await ctx.query<PoolDetails>('poolGet', { poolId, ...(at ? { at } : {}) });
+        if (!ctx.out.json) pastNote(ctx, at);
+        ctx.out.reply(reply, (pool) => printPool(ctx, pool));
       }),
     );
 
