@@ -4,6 +4,7 @@ import {
   AUDIT_SUBJECTS,
   COMMAND_SUBJECTS,
   HEARTBEAT_SUBJECT_PATTERN,
+  HISTORY_SUBJECT_PATTERN,
   heartbeatSubject,
   QUERY_SUBJECTS,
   ROUTE_REPORT_SUBJECT,
@@ -35,9 +36,9 @@ const ENDPOINTS: Record<string, { subjects: string[]; queue: string; queues?: Re
   },
   // Every projector says whether it is the writer or a standby: no queue group; instances share the audits.
   projector: {
-    subjects: [ADMIN_SUBJECTS.projectorStatus, AUDIT_SUBJECTS.events],
+    subjects: [ADMIN_SUBJECTS.projectorStatus, AUDIT_SUBJECTS.events, HISTORY_SUBJECT_PATTERN],
     queue: '',
-    queues: { [AUDIT_SUBJECTS.events]: 'projector-audit' },
+    queues: { [AUDIT_SUBJECTS.events]: 'projector-audit', [HISTORY_SUBJECT_PATTERN]: 'projector-audit' },
   },
 };
 
