@@ -30,8 +30,13 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
   UNIQUE (event_id)
 );
 
--- Audits page through an org's streams in log order.
-CREATE INDEX IF NOT EXISTS events_stream_position ON ${s}.events (stream_id, tx_id, seq);
+-- Audits page through an org's streams in log order. Created only when missing: CREATE INDEX takes a SHARE lock on
+-- the table even when the index exists, which would make every service start wait for, and hold up, appends.
+DO $idx$ BEGIN
+  IF to_regclass('${s}.events_stream_position') IS NULL THEN
+    CREATE INDEX events_stream_position ON ${s}.events (stream_id, tx_id, seq);
+  END IF;
+END $idx$;
 
 -- One round trip per append: the streams row is the lock and the revision check, the events follow in the same transaction.
 CREATE OR REPLACE FUNCTION ${s}.append_events(p_stream text, p_expected text, p_events jsonb)
