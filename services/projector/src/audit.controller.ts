@@ -6,7 +6,8 @@ import {
   RequestValidationError,
 } from '@gwpool/contracts';
 import { InvalidPositionError } from '@gwpool/event-log';
-import { requestContext } from '@gwpool/nats';
+import { CatalogFollower } from '@gwpool/log-followers';
+import { requestContext, TransportTenancy } from '@gwpool/nats';
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { AuditReader } from './audit-reader.js';
@@ -16,11 +17,16 @@ const DEFAULT_LIMIT = 100;
 /** The audit query, shared by every projector instance through its own queue group. */
 @Controller()
 export class AuditController {
-  constructor(@Inject(AuditReader) private readonly reader: AuditReader) {}
+  constructor(
+    @Inject(AuditReader) private readonly reader: AuditReader,
+    @Inject(TransportTenancy) private readonly tenancy: TransportTenancy,
+    @Inject(CatalogFollower) private readonly catalog: CatalogFollower,
+  ) {}
 
   @MessagePattern(AUDIT_SUBJECTS.events, { queue: 'projector-audit' })
   async events(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
-    const { org } = requestContext(ctx);
+    const boundAccount = (org: string) => this.catalog.get(org)?.accountPublicKey;
+    const { org } = requestContext(ctx, this.tenancy, { boundAccount });
     const dto = parseRequest(AuditEventsDto, body);
     const { poolId, gatewayId, consumerId, after } = dto;
     try {

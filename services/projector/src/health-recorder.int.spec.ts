@@ -43,7 +43,7 @@ describe('the health recorder', () => {
     const catalog = new CatalogFollower(log, store);
     catalog.apply(recorded(org, 0, 'GatewayRegistered', { gatewayId: 'gw-1' }));
     catalog.apply(recorded(org, 1, 'GatewayRegistered', { gatewayId: 'gw-2' }));
-    const liveness = new LivenessView({} as NatsConnection, {} as ReadModelStore);
+    const liveness = new LivenessView({} as NatsConnection, {} as ReadModelStore, { ttlMs: TTL });
     return { catalog, liveness, recorder: new HealthRecorder(log, catalog, liveness, TTL) };
   }
 

@@ -1,6 +1,6 @@
 import { HISTORY_SUBJECT_PATTERN, ListPoolsDto, parseRequest, PoolAtDto, timeTravelInstant } from '@gwpool/contracts';
 import { isToken } from '@gwpool/domain';
-import { requestContext } from '@gwpool/nats';
+import { requestContext, TransportTenancy } from '@gwpool/nats';
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { HistoryReader } from './history-reader.js';
@@ -11,12 +11,16 @@ import { HistoryReader } from './history-reader.js';
  */
 @Controller()
 export class HistoryController {
-  constructor(@Inject(HistoryReader) private readonly reader: HistoryReader) {}
+  constructor(
+    @Inject(HistoryReader) private readonly reader: HistoryReader,
+    @Inject(TransportTenancy) private readonly tenancy: TransportTenancy,
+  ) {}
 
   @MessagePattern(HISTORY_SUBJECT_PATTERN, { queue: 'projector-audit' })
   answer(@Payload() body: unknown, @Ctx() ctx: NatsContext) {
     const [, , , token, query] = ctx.getSubject().split('.');
-    const { org } = requestContext(ctx, isToken(token) ? token : '');
+    // An internal subject: like an operator subject, for the services' own account only.
+    const { org } = requestContext(ctx, this.tenancy, { org: isToken(token) ? token : '' });
     if (query === 'pool-get') {
       const dto = parseRequest(PoolAtDto, body);
       return this.reader.pool(org, dto.poolId, timeTravelInstant(dto.at ?? '', Date.now()));

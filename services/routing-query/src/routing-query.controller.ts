@@ -1,5 +1,4 @@
 import {
-  ConsumerQueryDto,
   ListPoolsDto,
   parseRequest,
   PickRouteDto,

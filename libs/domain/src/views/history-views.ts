@@ -2,6 +2,7 @@ import { evolveHealth, type HealthHistory, recordedHealthy } from '../health-his
 import { poolStatus } from '../health.js';
 import { initialCatalog, type OrgCatalog, type PoolState } from '../org-catalog.js';
 import { applyRecordedInPlace, type RecordedOrgEvent } from '../quarantine.js';
+import { DEFAULT_ROUTING_STRATEGY } from '../routing/routing-types.js';
 import { isRecord } from '../shapes.js';
 import type { PoolDetails, PoolMemberView, PoolSummary } from './health-views.js';
 
@@ -76,6 +77,8 @@ export function poolDetailsAt(catalog: OrgCatalog, pool: PoolState, history: Hea
   return {
     ...poolSummaryAt(pool, history),
     ...(pool.description !== undefined ? { description: pool.description } : {}),
+    strategy: pool.strategy ?? DEFAULT_ROUTING_STRATEGY,
+    ...(pool.maxMembers !== undefined ? { maxMembers: pool.maxMembers } : {}),
     members: [...pool.members].map((gatewayId) => memberAt(catalog, gatewayId, history)),
   };
 }
