@@ -62,6 +62,7 @@ describe('where a pick lands: drain, zones, pinning and capacity', () => {
     expect(await stack.client.ok(cmd(org, 'gateway.drain'), { gatewayId: 'gw-1', draining: true })).toEqual({
       gatewayId: 'gw-1',
       draining: true,
+      position: expect.any(String),
     });
     await settled(poolId, {}, (p) => p.gatewayId === 'gw-2', 'gw-1 drained on both instances');
     expect([...(await picked(poolId, 60))]).toEqual(['gw-2']);

@@ -30,8 +30,10 @@ export interface PostgresEventLogOptions {
 }
 
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
-// Up to 18 digits each, so both fit xid8 and bigint and a forged position cannot make the query fail.
-const POSITION_PATTERN = /^(\d{1,18}):(\d{1,18})$/;
+const POSITION_PATTERN = /^(\d{1,20}):(\d{1,19})$/;
+// The column types' ranges (xid8, bigint): a forged position beyond them is refused, never sent to a query to fail.
+const MAX_TX = 2n ** 64n - 1n;
+const MAX_SEQ = 2n ** 63n - 1n;
 
 interface Position {
   tx: string;
@@ -42,7 +44,9 @@ export { InvalidPositionError };
 
 export function parsePosition(position: string): Position {
   const match = POSITION_PATTERN.exec(position);
-  if (!match) throw new InvalidPositionError(`'${position}' is not a PostgreSQL event-log position (tx:seq)`);
+  if (!match || BigInt(match[1] as string) > MAX_TX || BigInt(match[2] as string) > MAX_SEQ) {
+    throw new InvalidPositionError(`'${position}' is not a PostgreSQL event-log position (tx:seq)`);
+  }
   return { tx: match[1] as string, seq: match[2] as string };
 }
 

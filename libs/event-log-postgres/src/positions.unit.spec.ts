@@ -18,16 +18,27 @@ describe('PostgreSQL event-log positions', () => {
 
   it('compares exactly beyond the safe integer range, as xid8 and bigint allow', () => {
     const big = 2n ** 63n;
-    expect(order(`${big}:1`, `${big - 1n}:${big}`)).toBe(1);
+    expect(order(`${big}:1`, `${big - 1n}:${big - 1n}`)).toBe(1);
+    expect(order(`${2n ** 64n - 1n}:${big - 1n}`, `${2n ** 64n - 1n}:${big - 2n}`)).toBe(1);
     expect(order(`${2n ** 53n}:1`, `${2n ** 53n + 1n}:1`)).toBe(-1);
   });
 
-  it.each(['', '12', '1/2', '-1:2', '1:2:3', ' 1:2', '1:2 ', '0x1:2', 'a:b', '1.5:2'])(
-    'refuses %p as a position',
-    (text) => {
-      expect(() => parsePosition(text)).toThrow(InvalidPositionError);
-      expect(() => comparePositions(text, '1:1')).toThrow(InvalidPositionError);
-      expect(() => comparePositions('1:1', text)).toThrow(InvalidPositionError);
-    },
-  );
+  it.each([
+    '',
+    '12',
+    '1/2',
+    '-1:2',
+    '1:2:3',
+    ' 1:2',
+    '1:2 ',
+    '0x1:2',
+    'a:b',
+    '1.5:2',
+    `${2n ** 64n}:1`,
+    `1:${2n ** 63n}`,
+  ])('refuses %p as a position', (text) => {
+    expect(() => parsePosition(text)).toThrow(InvalidPositionError);
+    expect(() => comparePositions(text, '1:1')).toThrow(InvalidPositionError);
+    expect(() => comparePositions('1:1', text)).toThrow(InvalidPositionError);
+  });
 });
