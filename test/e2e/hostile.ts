@@ -1,3 +1,4 @@
+import { ORG_STREAM_PREFIX } from '@gwpool/domain';
 import { eventually, type TestStack } from '@gwpool/testing';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import pg from 'pg';
@@ -59,7 +60,10 @@ export async function rawRequest(
   return { body, bytes: msg.data.length, headers: msg.headers, error };
 }
 
-/** Every event in the log, whatever its stream: counted straight from PostgreSQL. */
+/**
+ * Every event of the orgs' command streams, counted straight from PostgreSQL: where a request could store something.
+ * The projector's health transitions (their own streams) come and go with time, not with requests.
+ */
 export async function eventCount(stack: TestStack): Promise<number> {
   const counter = await LogCounter.open(stack);
   try {
@@ -80,7 +84,10 @@ export class LogCounter {
   }
 
   async count(): Promise<number> {
-    const { rows } = await this.client.query<{ n: string }>('SELECT count(*) AS n FROM gwpool_log.events');
+    const { rows } = await this.client.query<{ n: string }>(
+      'SELECT count(*) AS n FROM gwpool_log.events WHERE stream_id LIKE $1',
+      [`${ORG_STREAM_PREFIX}%`],
+    );
     return Number(rows[0]?.n);
   }
 
