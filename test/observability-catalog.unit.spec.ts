@@ -1,10 +1,12 @@
 import {
+  AlertMetrics,
   CommandMetrics,
   HeartbeatMetrics,
   Readiness,
   registerFollowerMetrics,
   registerPoolGauges,
   RequestMetrics,
+  RoutingMetrics,
 } from '@gwpool/observability';
 import { readFileSync } from 'node:fs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -18,6 +20,8 @@ function exportedNames(): Set<string> {
   new RequestMetrics(registry);
   new HeartbeatMetrics(registry, () => 0);
   new CommandMetrics(registry);
+  new RoutingMetrics(registry);
+  new AlertMetrics(registry, ['down']);
   registerPoolGauges(registry, () => [], 20);
   registerFollowerMetrics(registry, () => []);
   new Readiness().register(registry);

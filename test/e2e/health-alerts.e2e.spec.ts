@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import type { PoolAlertMessage, PoolDetails } from '@gwpool/contracts';
-import { eventually, TestStack } from '@gwpool/testing';
+import { eventually, Scrape, TestStack } from '@gwpool/testing';
 import type { Subscription } from '@nats-io/transport-node';
 import { cmd, HeartbeatPump, heartbeat, poolWith, query } from './fleet.js';
 
@@ -74,5 +74,14 @@ describe('health that does not flap, and alerts that do not repeat', () => {
     expect(sent[0]).toMatchObject({ name: 'flappy', status: 'red', healthy: 0, total: 1 });
     expect(sent[1]).toMatchObject({ name: 'flappy', status: 'green', healthy: 1, total: 1 });
     expect(Date.parse(sent[1]?.at ?? '')).toBeGreaterThanOrEqual(Date.parse(sent[0]?.at ?? ''));
+    // The projector counts what it sent, by kind: every alert of this stack, none more.
+    const metrics = await Scrape.of(`${stack.httpOf(stack.service('projector'))}/metrics`);
+    for (const kind of ['down', 'degraded', 'recovered'] as const) {
+      expect([kind, metrics.value('gwpool_pool_alerts_total', { kind })]).toEqual([
+        kind,
+        alerts.filter((a) => a.kind === kind).length,
+      ]);
+    }
+    expect(metrics.samples('gwpool_pool_alerts_total', { kind: 'degraded' })).toHaveLength(1);
   });
 });

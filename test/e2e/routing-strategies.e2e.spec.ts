@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import type { PoolDetails } from '@gwpool/contracts';
-import { eventually, TestStack } from '@gwpool/testing';
+import { eventually, Scrape, TestStack } from '@gwpool/testing';
 import type { ServiceStats } from '@nats-io/services';
 import { Empty } from '@nats-io/transport-node';
 import { cmd, HeartbeatPump, heartbeat, query } from './fleet.js';
@@ -55,6 +55,14 @@ describe('routing beyond random, with two routing-query instances', () => {
   const report = (poolId: string, gatewayId: string, outcome: 'ok' | 'failed') =>
     stack.client.request(`gwpool.v1.${org}.route.report`, { poolId, gatewayId, outcome });
 
+  /** A routing metric summed over both instances. */
+  async function routingMetric(name: string): Promise<number> {
+    const scrapes = await Promise.all(
+      stack.instances('routing-query').map((instance) => Scrape.of(`${stack.httpOf(instance)}/metrics`)),
+    );
+    return scrapes.reduce((sum, scrape) => sum + scrape.value(name), 0);
+  }
+
   /** route.pick requests answered by each routing-query instance so far. */
   async function picksPerInstance(): Promise<number[]> {
     const replies = await stack.client.nc.requestMany('$SRV.STATS.routing-query', Empty, {
@@ -103,6 +111,7 @@ describe('routing beyond random, with two routing-query instances', () => {
   it('ejects a member after three failed reports on every instance, shows it suspect, and an ok ends it', async () => {
     const poolId = await poolOf('ej');
     const before = await picksPerInstance();
+    const ejectionsBefore = await routingMetric('gwpool_route_ejections_total');
     // Two as requests, answered {}, and one as a plain publish: each reaches one instance of the queue group.
     expect(await report(poolId, 'gw-a', 'failed')).toMatchObject({ ok: true, value: {} });
     stack.client.publish(`gwpool.v1.${org}.route.report`, { poolId, gatewayId: 'gw-a', outcome: 'failed' });
@@ -115,6 +124,8 @@ describe('routing beyond random, with two routing-query instances', () => {
     );
     const hits = await distribution(poolId, 200);
     expect(hits.get('gw-a')).toBeUndefined();
+    // Both instances hold the ejection; only the one that took the third report counts it.
+    expect(await routingMetric('gwpool_route_ejections_total')).toBe(ejectionsBefore + 1);
     const after = await picksPerInstance();
     expect(after).toHaveLength(2);
     after.forEach((count, i) => expect(count - (before[i] ?? 0)).toBeGreaterThan(20));
@@ -133,6 +144,8 @@ describe('routing beyond random, with two routing-query instances', () => {
 
   it('routes among suspects with panic: true when every member is suspect', async () => {
     const poolId = await poolOf('panic');
+    const ejectionsBefore = await routingMetric('gwpool_route_ejections_total');
+    const panicsBefore = await routingMetric('gwpool_route_panics_total');
     for (const gatewayId of gateways) for (let i = 0; i < 3; i += 1) await report(poolId, gatewayId, 'failed');
     const replies = await eventually(
       () => Promise.all(Array.from({ length: 20 }, () => pick({ poolId }))),
@@ -140,6 +153,8 @@ describe('routing beyond random, with two routing-query instances', () => {
       { label: 'panic on both instances' },
     );
     expect(new Set(replies.map((r) => r.ok && r.value.gatewayId)).size).toBeGreaterThan(1);
+    expect(await routingMetric('gwpool_route_ejections_total')).toBe(ejectionsBefore + gateways.length);
+    expect(await routingMetric('gwpool_route_panics_total')).toBeGreaterThanOrEqual(panicsBefore + replies.length);
   });
 
   it('honours exclude, and counts what was excluded when nothing is left', async () => {
@@ -170,7 +185,10 @@ describe('routing beyond random, with two routing-query instances', () => {
       [subject, { poolId, gatewayId: 'gw-a', outcome: 'maybe' }],
       [subject, { poolId, gatewayId: 'gw-a', outcome: 'failed', detail: 'x'.repeat(300) }],
       [subject, { poolId, gatewayId: ['gw-a'], outcome: 'failed' }],
-      [subject, JSON.parse('{"__proto__":{"outcome":"failed"},"poolId":"p","gatewayId":"g"}') as Record<string, unknown>],
+      [
+        subject,
+        JSON.parse('{"__proto__":{"outcome":"failed"},"poolId":"p","gatewayId":"g"}') as Record<string, unknown>,
+      ],
       [query(org, 'route.pick'), { poolId, exclude: Array.from({ length: 33 }, (_, i) => `gw-${i}`) }],
       [query(org, 'route.pick'), { poolId, exclude: 'gw-a' }],
       [query(org, 'route.pick'), { poolId, key: '' }],

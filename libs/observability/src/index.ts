@@ -9,3 +9,4 @@ export * from './pool-gauges.js';
 export * from './probe-server.js';
 export * from './readiness.js';
 export * from './request-metrics.js';
+export * from './routing-metrics.js';

@@ -10,6 +10,7 @@ import { type PoolHealthRow, registerPoolGauges } from './pool-gauges.js';
 import { ProbeServer } from './probe-server.js';
 import { Readiness } from './readiness.js';
 import { RequestMetrics } from './request-metrics.js';
+import { AlertMetrics, RoutingMetrics } from './routing-metrics.js';
 
 /** The settings this lib reads (a part of @gwpool/config's Settings). */
 export interface ObservabilitySettings {
@@ -150,6 +151,14 @@ export class Observability {
 
   commands(): CommandMetrics | undefined {
     return this.registry && new CommandMetrics(this.registry);
+  }
+
+  routing(): RoutingMetrics | undefined {
+    return this.registry && new RoutingMetrics(this.registry);
+  }
+
+  alerts(kinds: readonly string[]): AlertMetrics | undefined {
+    return this.registry && new AlertMetrics(this.registry, kinds);
   }
 
   pools(rows: () => Iterable<PoolHealthRow>): void {

@@ -9,6 +9,7 @@ import {
   type PoolStatus,
   tickPoolAlerts,
 } from '@gwpool/domain';
+import type { AlertMetrics } from '@gwpool/observability';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
 
@@ -46,6 +47,7 @@ export class AlertPublisher {
     private readonly nc: NatsConnection,
     private readonly cooldownMs: number,
     private readonly active: () => boolean = () => true,
+    private readonly metrics?: AlertMetrics,
   ) {}
 
   start(): void {
@@ -101,6 +103,7 @@ export class AlertPublisher {
     };
     this.nc.publish(alertSubject(watched.org, watched.poolId), JSON.stringify(message));
     this.sent += 1;
+    this.metrics?.sent(alert.kind);
     this.logger.log(`alert ${alert.kind} for pool '${watched.name}' of org '${watched.org}': ${alert.status}`);
   }
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { PROJECTOR_CHECKPOINT } from '@gwpool/catalog-docs';
 import { loadSettings } from '@gwpool/config';
-import { ORG_STREAM_PREFIX } from '@gwpool/domain';
+import { ALERT_KIND, ORG_STREAM_PREFIX } from '@gwpool/domain';
 import { LivenessView } from '@gwpool/liveness-view';
 import { CatalogFollower } from '@gwpool/log-followers';
 import { connectNats, startMicroservice } from '@gwpool/nats';
@@ -28,7 +28,8 @@ const liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlM
 const follow = { streamPrefix: ORG_STREAM_PREFIX };
 const applied = observability.followCatalog(catalog, eventLog, { ...follow, logApplied: 'info' });
 let active = false;
-const alerts = new AlertPublisher(nc, settings.alertCooldownMs, () => active);
+const alertMetrics = observability.alerts(Object.values(ALERT_KIND));
+const alerts = new AlertPublisher(nc, settings.alertCooldownMs, () => active, alertMetrics);
 const recorder = new HealthRecorder(eventLog, catalog, liveness, settings.heartbeatTtlMs);
 const health = new HealthPublisher(nc, catalog, liveness, recorder, () => applied.caughtUp, alerts);
 // Every instance follows the log in memory; the one holding the writer lease writes the views and publishes health.

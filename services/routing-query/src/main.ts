@@ -29,9 +29,10 @@ await nc.flush();
 // Views load and catch up with the log before the first request is taken, so no query answers from a stale catalog.
 await Promise.all([catalog.start(), liveness.start()]);
 await follower.start().whenCaughtUp();
-const view = new RoutingView(catalog, liveness, settings);
+const metrics = observability.routing();
+const view = new RoutingView(catalog, liveness, settings, metrics);
 // Every instance hears every caller report, whichever instance took it.
-const reports = new RouteReports(nc, catalog, view.table, settings.ejection);
+const reports = new RouteReports(nc, catalog, view.table, settings.ejection, metrics);
 reports.start();
 await startMicroservice(
   RoutingQueryModule.register({

@@ -7,9 +7,11 @@ import {
   isToken,
   type OrgCatalog,
   reportOutcome,
+  startsEjection,
 } from '@gwpool/domain';
 import type { CatalogFollower } from '@gwpool/log-followers';
 import { RefusalLog } from '@gwpool/nats';
+import type { RoutingMetrics } from '@gwpool/observability';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -60,6 +62,7 @@ export class RouteReports {
     private readonly catalog: CatalogFollower,
     private readonly table: RoutingTable,
     private readonly policy: EjectionPolicy,
+    private readonly metrics?: RoutingMetrics,
   ) {}
 
   start(): void {
@@ -90,17 +93,21 @@ export class RouteReports {
       outcome: report.outcome,
       at: now,
     };
-    this.apply(catalog, stamped);
+    // Counted only here, where the report was taken: every instance applies it, so the sum counts it once.
+    if (this.apply(catalog, stamped)) this.metrics?.ejected();
     this.nc.publish(ROUTE_REPORTS_SUBJECT, JSON.stringify(stamped));
   }
 
-  private apply(catalog: OrgCatalog, { poolId, gatewayId, outcome, at }: StampedReport): void {
-    if (catalog.pools.get(poolId)?.members.has(gatewayId) !== true) return;
+  /** True when the report started an ejection. */
+  private apply(catalog: OrgCatalog, { poolId, gatewayId, outcome, at }: StampedReport): boolean {
+    if (catalog.pools.get(poolId)?.members.has(gatewayId) !== true) return false;
     const states = this.table.ejectionsOf(catalog.org, poolId);
-    const next = reportOutcome(states.get(gatewayId), outcome, at, this.policy);
+    const before = states.get(gatewayId);
+    const next = reportOutcome(before, outcome, at, this.policy);
     if (isForgettable(next, at, this.policy)) states.delete(gatewayId);
     else states.set(gatewayId, next);
     this.applied += 1;
+    return startsEjection(before, next, at);
   }
 
   stop(): void {

@@ -15,6 +15,7 @@ import {
 } from '@gwpool/domain';
 import type { LivenessView } from '@gwpool/liveness-view';
 import type { CatalogFollower } from '@gwpool/log-followers';
+import type { RoutingMetrics } from '@gwpool/observability';
 import { RoutingTable } from './routing-table.js';
 
 /** The in-memory state every query reads; nothing here touches a database. */
@@ -27,6 +28,8 @@ export class RoutingView {
     readonly catalog: CatalogFollower,
     readonly liveness: LivenessView,
     readonly settings: Settings,
+    /** Undefined when metrics are off. */
+    readonly metrics?: RoutingMetrics,
   ) {
     this.table = new RoutingTable(liveness);
     this.loadFreshMs = 2 * settings.heartbeatIntervalMs;

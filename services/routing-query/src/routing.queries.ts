@@ -82,6 +82,7 @@ const pickedReply = ({ gatewayId, zone, panic }: RoutePicked): Picked =>
 function pickThroughPool(view: RoutingView, catalog: OrgCatalog, pool: PoolState, request: PickRequest): Picked {
   const outcome = pickRoute(view.routingPool(catalog, pool), request, view.pickContext(catalog.org, pool.poolId));
   if (!outcome.ok) throw refusalError(outcome);
+  if (outcome.panic) view.metrics?.panicked();
   return pickedReply(outcome);
 }
 

@@ -84,6 +84,10 @@ export function reportOutcome(
   return { failures: 0, level, until: now + ejectionMs(level, policy) };
 }
 
+/** True when a report taken at `now` moved the member from usable to suspect: one ejection, for counting. */
+export const startsEjection = (before: EjectionState | undefined, after: EjectionState, now: number): boolean =>
+  !isSuspectAt(before, now) && isSuspectAt(after, now);
+
 /** True when the state says nothing a fresh one would not: the entry can be dropped to bound memory. */
 export const isForgettable = (state: EjectionState, now: number, policy = DEFAULT_EJECTION_POLICY): boolean =>
   state.failures === 0 && !isSuspectAt(state, now) && decayedLevel(state, now, policy) === 0;

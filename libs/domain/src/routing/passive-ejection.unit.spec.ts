@@ -5,6 +5,7 @@ import {
   ejectionMs,
   isForgettable,
   reportOutcome,
+  startsEjection,
   suspectUntil,
 } from '../index.js';
 import { givenPool, NOW } from './testing/routing-fixtures.js';
@@ -89,6 +90,25 @@ describe('passive ejection', () => {
   it('ignores failures while suspect: panic traffic does not stretch the ejection', () => {
     const state = reports(...fail3(0));
     expect(reports(...fail3(0), ...fail3(10 * S), ...fail3(20 * S))).toEqual(state);
+  });
+
+  it('says which report started an ejection: the one that made the member suspect, not those while suspect', () => {
+    const counted = (...steps: [at: number, outcome: CallerOutcome][]): number[] => {
+      const started: number[] = [];
+      let state: EjectionState | undefined;
+      for (const [at, outcome] of steps) {
+        const next = reportOutcome(state, outcome, at);
+        if (startsEjection(state, next, at)) started.push(at);
+        state = next;
+      }
+      return started;
+    };
+    expect(counted(...fail3(0))).toEqual([2]);
+    expect(counted(...fail3(0), ...fail3(10 * S), [11 * S, 'ok'])).toEqual([2]);
+    // Ended early by an ok, then ejected again: two ejections.
+    expect(counted(...fail3(0), [5 * S, 'ok'], ...fail3(6 * S))).toEqual([2, 6 * S + 2]);
+    // Ran out, then failed three times again: counted again.
+    expect(counted(...fail3(0), ...fail3(40 * S))).toEqual([2, 40 * S + 2]);
   });
 
   it('can be forgotten once nothing is pending and the level has decayed', () => {
