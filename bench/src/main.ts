@@ -1,6 +1,6 @@
 // npm run bench: starts its own servers, runs each scenario several times, prints one table and keeps a JSON copy.
 // Flags: --quick (smaller sizes, fewer and shorter runs),
-// --only=routing,heartbeats,commands,rebuild,memory,tenancy,consistency,
+// --only=routing,heartbeats,commands,rebuild,memory,tenancy,consistency,audit,
 // --readme (also update README.md after a --quick or --only run; a full run always does).
 import { loadavg } from 'node:os';
 import pg from 'pg';
@@ -28,6 +28,7 @@ import { rebuildScenario } from './scenarios/rebuild.js';
 import { routingScenario } from './scenarios/routing.js';
 import { routingStrategiesScenario } from './scenarios/routing-strategies.js';
 import { tenancyScenario } from './scenarios/tenancy.js';
+import { auditIsolationScenario } from './scenarios/audit-isolation.js';
 
 const FULL: Sizes = {
   fleet: { orgs: 100, gateways: 500, pools: 100, members: 3, bigPools: 5 },
@@ -113,7 +114,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     step('starting nats-server and PostgreSQL');
     servers = await Servers.start();
     echo = await startEcho(servers.nats.url);
-    const needFleet = (['routing', 'heartbeats', 'commands', 'memory', 'consistency'] as const).some(has);
+    const needFleet = (['routing', 'heartbeats', 'commands', 'memory', 'consistency', 'audit'] as const).some(has);
     if (needFleet) step('loading the fleet');
     const loaded = needFleet ? await loadFleet(servers, sizes.fleet) : undefined;
     db = new pg.Client({ connectionString: loaded?.fleetUrl ?? servers.postgres.url });
@@ -162,6 +163,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       await scenario('1 route.pick missed a target: CPU profile of routing-query', () => profileRouting(context));
     }
     if (has('consistency')) await scenario('6 read-your-writes', () => readYourWritesScenario(context));
+    if (has('audit')) await scenario('8 audit', () => auditIsolationScenario(context));
     if (has('heartbeats')) await scenario('2 heartbeats', () => heartbeatScenario(context));
     if (has('commands')) await scenario('3 commands', () => commandsScenario(context));
     await context.stack?.stopAll();

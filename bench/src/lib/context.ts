@@ -5,7 +5,16 @@ import type { Fleet, FleetSizes } from './fleet.js';
 import type { SeriesSummary } from './load.js';
 import type { Servers, Stack } from './stack.js';
 
-export const SCENARIOS = ['routing', 'heartbeats', 'commands', 'rebuild', 'memory', 'tenancy', 'consistency'] as const;
+export const SCENARIOS = [
+  'routing',
+  'heartbeats',
+  'commands',
+  'rebuild',
+  'memory',
+  'tenancy',
+  'consistency',
+  'audit',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
