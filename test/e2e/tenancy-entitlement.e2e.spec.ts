@@ -44,6 +44,8 @@ describe('gateway pools are an entitlement of an org, and nothing crosses orgs',
       [query('acme', 'pool.list'), {}],
       [query('acme', 'pool.consumers'), { poolId: 'p' }],
       [query('acme', 'route.pick'), { poolId: 'p' }],
+      [query('acme', 'pool.get'), { poolId: 'p', at: new Date(Date.now() - 1000).toISOString() }],
+      [query('acme', 'pool.list'), { at: new Date(Date.now() - 1000).toISOString() }],
     ];
     for (const [subject, body] of calls) {
       const reply = await stack.client.request(subject, body);
@@ -141,6 +143,14 @@ describe('gateway pools are an entitlement of an org, and nothing crosses orgs',
     expect(codeOf(await stack.client.request(cmd('acme', 'pool.create'), { name: 'again' }))).toBe('FORBIDDEN');
     expect(codeOf(await stack.client.request(query('globex', 'pool.list'), {}))).toBe('OK');
     expect(codeOf(await stack.client.request(query('acme', 'route.resolve'), { consumerId: 'ds-1' }))).toBe('OK');
+    // The org keeps its own history: the audit trail answers without the grant, and names who revoked it.
+    type Audited = { type: string; actor?: string; data: Record<string, unknown> };
+    const { events } = await stack.client.ok<{ events: Audited[] }>(query('acme', 'audit.events'), { limit: 1000 });
+    expect(events.filter((e) => e.type === 'OrgEntitlementSet').map(({ actor, data }) => ({ actor, data }))).toEqual([
+      { actor: 'operator', data: { gatewayPools: true } },
+      { actor: 'operator', data: { gatewayPools: false } },
+    ]);
+    expect(events.map((e) => e.type)).toContain('PoolCreated');
   });
 
   it('refuses a malformed grant', async () => {
