@@ -4,7 +4,15 @@
 // is left is the cost of sharing the machine's cores.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { type BenchContext, fleetOf } from '../lib/context.js';
-import { echoOf, requestRun, Series, type SeriesSummary } from '../lib/load.js';
+import {
+  type Condition,
+  type PairedPicks,
+  pairedPicks,
+  PICK_MODES,
+  pickFigures,
+  relativeThroughput,
+  seriesDetails,
+} from '../lib/paired-picks.js';
 
 const READERS = 4;
 const PAGE = 1000;
@@ -53,93 +61,38 @@ function auditReaders(nc: NatsConnection, org: string): { stop(): Promise<AuditR
 }
 
 export async function auditIsolationScenario(ctx: BenchContext): Promise<void> {
-  const { sizes, servers } = ctx;
   const { fleet } = fleetOf(ctx);
   const audited = fleet.bigPools[0]?.org;
   if (audited === undefined) throw new Error('the fleet has no big pool to audit');
   const picks = [...fleet.smallPools]
     .sort(() => Math.random() - 0.5)
     .map(({ org, poolId }) => ({ subject: `gwpool.v1.${org}.query.route.pick`, body: { poolId } }));
-  const modes = [
-    { key: 'seq', label: 'sequential', concurrency: 1 },
-    { key: 'c64', label: '64 in flight', concurrency: 64 },
-  ];
-  const series = new Map<string, Series>();
-  const seriesOf = (key: string): Series => {
-    const known = series.get(key) ?? new Series(key);
-    series.set(key, known);
-    return known;
-  };
-  const audits: AuditResult[] = [];
-  const nc = await connect({ servers: servers.nats.url, name: 'bench-audit' });
+  const nc = await connect({ servers: ctx.servers.nats.url, name: 'bench-audit' });
   try {
-    const runs = Math.min(3, sizes.runs.routing);
-    for (let run = 1; run <= runs; run += 1) {
-      for (const auditing of [false, true]) {
-        const readers = auditing ? auditReaders(nc, audited) : undefined;
-        for (const m of modes) {
-          for (const [target, items] of [
-            ['echo', echoOf(picks)],
-            ['pick', picks],
-          ] as const) {
-            const result = await requestRun(servers.nats.url, {
-              name: `audit ${target} ${m.key}`,
-              source: { kind: 'list', items: [...items] },
-              concurrency: m.concurrency,
-              warmupMs: sizes.warmupMs,
-              durationMs: sizes.durationMs,
-            });
-            seriesOf(`${target}.${m.key}.${auditing ? 'audit' : 'quiet'}`).add(result);
-          }
-        }
-        if (readers) audits.push(await readers.stop());
-      }
+    const conditions: Condition<AuditResult>[] = [
+      { key: 'quiet', label: 'no audit' },
+      { key: 'audit', label: `${READERS} audits paging`, start: () => auditReaders(nc, audited) },
+    ];
+    const measured = await pairedPicks(ctx, 'audit', picks, conditions, (run, audits) => {
       const last = audits.at(-1);
       console.log(`  run ${run}: audits read ${Math.round((last?.events ?? 0) / (last?.seconds || 1))} events/s`);
-    }
-    report(ctx, series, audits, runs);
+    });
+    report(ctx, measured, conditions);
   } finally {
     await nc.close();
   }
 }
 
-function report(ctx: BenchContext, series: Map<string, Series>, audits: AuditResult[], runs: number): void {
-  const summary = (key: string): SeriesSummary => {
-    const found = series.get(key);
-    if (!found) throw new Error(`no runs of ${key}`);
-    return found.summary;
-  };
+function report(ctx: BenchContext, measured: PairedPicks<AuditResult>, conditions: Condition<AuditResult>[]): void {
   const scenario = '8 audit';
-  for (const m of [
-    { key: 'seq', label: 'sequential' },
-    { key: 'c64', label: '64 in flight' },
-  ]) {
-    for (const [condition, label] of [
-      ['quiet', 'no audit'],
-      ['audit', `${READERS} audits paging`],
-    ] as const) {
-      const pick = summary(`pick.${m.key}.${condition}`);
-      const echo = summary(`echo.${m.key}.${condition}`);
-      const name = `route.pick, pool of 3, ${m.label}, ${label}`;
-      ctx.figure({ scenario, figure: `${name}: p50`, value: pick.p50, unit: 'ms', yardstick: echo.p50, runs });
-      ctx.figure({ scenario, figure: `${name}: p99`, value: pick.p99, unit: 'ms', yardstick: echo.p99, runs });
-      ctx.figure({
-        scenario,
-        figure: `${name}: throughput`,
-        value: pick.throughput,
-        unit: 'req/s',
-        yardstick: echo.throughput,
-        runs,
-      });
-      if (pick.errors > 0) ctx.figure({ scenario, figure: `${name}: error replies`, value: pick.errors, unit: '' });
-    }
-    // The pick's cost against the echo under each condition: what the audits add to it beyond sharing the cores.
-    const ratio = (condition: string) =>
-      summary(`pick.${m.key}.${condition}`).throughput / summary(`echo.${m.key}.${condition}`).throughput;
+  const { backgrounds: audits, runs } = measured;
+  pickFigures(ctx, scenario, measured, conditions, { throughput: true });
+  // The pick's cost against the echo under each condition: what the audits add to it beyond sharing the cores.
+  for (const m of PICK_MODES) {
     ctx.figure({
       scenario,
       figure: `route.pick throughput / echo, ${m.label}: with audits vs without`,
-      value: (ratio('audit') / ratio('quiet')) * 100,
+      value: relativeThroughput(measured, m.key, 'audit', 'quiet'),
       unit: '%',
       runs,
     });
@@ -154,5 +107,5 @@ function report(ctx: BenchContext, series: Map<string, Series>, audits: AuditRes
     const first = audits.find((a) => a.firstError)?.firstError ?? '';
     ctx.figure({ scenario, figure: `audit error replies (${first.slice(0, 40)})`, value: errors, unit: '' });
   }
-  ctx.details['audit'] = { series: Object.fromEntries([...series].map(([key, s]) => [key, s.summary])), audits };
+  ctx.details['audit'] = { series: seriesDetails(measured.series), audits };
 }

@@ -7,7 +7,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { commandStream, MAX_IN_FLIGHT, type StreamResult } from '../lib/command-stream.js';
 import { type BenchContext, fleetOf } from '../lib/context.js';
 import type { PoolRef } from '../lib/fleet.js';
-import { echoOf, requestRun, Series, type SeriesSummary } from '../lib/load.js';
+import { type Condition, type PairedPicks, pairedPicks, pickFigures, seriesDetails } from '../lib/paired-picks.js';
 import { summarize } from '../lib/stats.js';
 
 const STREAM_RATE = 200;
@@ -37,51 +37,27 @@ async function waitedPicks(nc: NatsConnection, pools: readonly PoolRef[], rounds
 }
 
 export async function readYourWritesScenario(ctx: BenchContext): Promise<void> {
-  const { sizes, servers } = ctx;
   const { fleet } = fleetOf(ctx);
   const pools = [...fleet.smallPools].sort(() => Math.random() - 0.5);
   const picks: RequestItem[] = pools.map(({ org, poolId }) => ({
     subject: `gwpool.v1.${org}.query.route.pick`,
     body: { poolId },
   }));
-  const modes = [
-    { key: 'seq', label: 'sequential', concurrency: 1 },
-    { key: 'c64', label: '64 in flight', concurrency: 64 },
-  ];
-  const series = new Map<string, Series>();
-  const seriesOf = (key: string): Series => {
-    const known = series.get(key) ?? new Series(key);
-    series.set(key, known);
-    return known;
-  };
-  const streams: StreamResult[] = [];
-  const nc = await connect({ servers: servers.nats.url, name: 'bench-read-your-writes' });
+  const nc = await connect({ servers: ctx.servers.nats.url, name: 'bench-read-your-writes' });
   try {
-    const runs = Math.min(3, sizes.runs.routing);
-    for (let run = 1; run <= runs; run += 1) {
-      for (const streaming of [false, true]) {
-        const stream = streaming ? commandStream(nc, pools, STREAM_RATE) : undefined;
-        for (const m of modes) {
-          for (const [target, items] of [
-            ['echo', echoOf(picks)],
-            ['pick', picks],
-          ] as const) {
-            const result = await requestRun(servers.nats.url, {
-              name: `ryw ${target} ${m.key}`,
-              source: { kind: 'list', items: [...items] },
-              concurrency: m.concurrency,
-              warmupMs: sizes.warmupMs,
-              durationMs: sizes.durationMs,
-            });
-            seriesOf(`${target}.${m.key}.${streaming ? 'stream' : 'quiet'}`).add(result);
-          }
-        }
-        if (stream) streams.push(await stream.stop());
-      }
+    const conditions: Condition<StreamResult>[] = [
+      { key: 'quiet', label: 'no commands' },
+      {
+        key: 'stream',
+        label: `${STREAM_RATE} cmd/s to the orgs picked`,
+        start: () => commandStream(nc, pools, STREAM_RATE),
+      },
+    ];
+    const measured = await pairedPicks(ctx, 'ryw', picks, conditions, (run, streams) => {
       console.log(`  run ${run}: commands streamed at ${Math.round(streams.at(-1)?.rate ?? 0)} cmd/s`);
-    }
+    });
     const waited = await waitedPicks(nc, pools, ctx.options.quick ? 100 : 300);
-    report(ctx, series, streams, waited, runs);
+    report(ctx, measured, conditions, waited);
   } finally {
     await nc.close();
   }
@@ -89,33 +65,13 @@ export async function readYourWritesScenario(ctx: BenchContext): Promise<void> {
 
 function report(
   ctx: BenchContext,
-  series: Map<string, Series>,
-  streams: StreamResult[],
+  measured: PairedPicks<StreamResult>,
+  conditions: Condition<StreamResult>[],
   waited: Awaited<ReturnType<typeof waitedPicks>>,
-  runs: number,
 ): void {
-  const summary = (key: string): SeriesSummary => {
-    const found = series.get(key);
-    if (!found) throw new Error(`no runs of ${key}`);
-    return found.summary;
-  };
   const scenario = '6 read-your-writes';
-  for (const m of [
-    { key: 'seq', label: 'sequential' },
-    { key: 'c64', label: '64 in flight' },
-  ]) {
-    for (const [condition, label] of [
-      ['quiet', 'no commands'],
-      ['stream', `${STREAM_RATE} cmd/s to the orgs picked`],
-    ] as const) {
-      const pick = summary(`pick.${m.key}.${condition}`);
-      const echo = summary(`echo.${m.key}.${condition}`);
-      const name = `route.pick, pool of 3, ${m.label}, ${label}`;
-      ctx.figure({ scenario, figure: `${name}: p50`, value: pick.p50, unit: 'ms', yardstick: echo.p50, runs });
-      ctx.figure({ scenario, figure: `${name}: p99`, value: pick.p99, unit: 'ms', yardstick: echo.p99, runs });
-      if (pick.errors > 0) ctx.figure({ scenario, figure: `${name}: error replies`, value: pick.errors, unit: '' });
-    }
-  }
+  const { backgrounds: streams, runs } = measured;
+  pickFigures(ctx, scenario, measured, conditions);
   const rate = streams.reduce((n, s) => n + s.rate, 0) / Math.max(1, streams.length);
   const errors = streams.reduce((n, s) => n + s.errors, 0);
   ctx.figure({ scenario, figure: 'command stream while picking: achieved', value: rate, unit: 'cmd/s', runs });
@@ -156,7 +112,7 @@ function report(
     unit: 'ms',
   });
   ctx.details['readYourWrites'] = {
-    series: Object.fromEntries([...series].map(([key, s]) => [key, s.summary])),
+    series: seriesDetails(measured.series),
     streams,
     waited,
   };
