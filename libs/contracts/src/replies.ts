@@ -108,3 +108,39 @@ export function isAppendedNotice(value: unknown): value is AppendedNotice {
   const { org, position } = value;
   return isToken(org) && typeof position === 'string' && position.length > 0 && position.length <= MAX_POSITION_CHARS;
 }
+
+/** The reply to `gwpool.v1.admin.projections.rebuild`: the rebuild has started. */
+export interface RebuildStarted {
+  rebuildId: string;
+  /** Where the views are being rebuilt. */
+  namespace: string;
+  generation: number;
+  /** The views readers use until the swap. */
+  previousNamespace: string;
+  /** Where progress is published: `gwpool.v1.admin.projections.rebuild.progress.{rebuildId}`. */
+  progressSubject: string;
+}
+
+export type RebuildState = 'replaying' | 'swapping' | 'done' | 'failed';
+
+/** What a rebuild publishes on its progress subject, about twice a second and once when it ends. */
+export interface RebuildProgress {
+  rebuildId: string;
+  state: RebuildState;
+  namespace: string;
+  previousNamespace: string;
+  generation: number;
+  /** Events of the log folded into the new views so far. */
+  eventsReplayed: number;
+  /** Those plus the events still to fold, as counted at the last report; the log grows while it runs. */
+  eventsTotal: number;
+  /** Since the rebuild started. */
+  seconds: number;
+  eventsPerSecond: number;
+  /** Null until there is a rate to go by, and once replaying is over. */
+  etaSeconds: number | null;
+  /** `done`: the log position the new views stand at when readers were swapped over to them. */
+  position?: string | null;
+  /** `failed`: why; the readers stay on the previous views. */
+  error?: { code: string; message: string };
+}

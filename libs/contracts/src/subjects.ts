@@ -49,7 +49,14 @@ export const ADMIN_SUBJECTS = {
   ingestStats: `${API}.admin.heartbeat-ingest.stats`,
   eventVoid: `${API}.admin.event.void`,
   orgAccountSet: `${API}.admin.org.account.set`,
+  /** Answered by the projector that holds the writer lease: starts a rebuild of every view into a fresh namespace. */
+  projectionsRebuild: `${API}.admin.projections.rebuild`,
+  /** `progressSubject(rebuildId)`: what the rebuild publishes while it runs, and once when it ends. */
+  projectionsRebuildProgress: `${API}.admin.projections.rebuild.progress.*`,
 } as const;
+
+export const rebuildProgressSubject = (rebuildId: string): string =>
+  `${API}.admin.projections.rebuild.progress.${rebuildId}`;
 
 export const HEARTBEAT_SUBJECT_PATTERN = `${API}.*.heartbeat.*`;
 export const heartbeatSubject = (org: string, gatewayId: string): string => `${API}.${org}.heartbeat.${gatewayId}`;
@@ -76,6 +83,12 @@ export const ROUTE_REPORTS_SUBJECT = 'gwpool.internal.route-reports';
  * applied to show the command. A hint for read-your-writes, never the data itself (see docs/design.md).
  */
 export const APPENDED_SUBJECT = 'gwpool.internal.appended';
+
+/**
+ * `{namespace, generation, position}` from the projector that swapped the readers over to rebuilt views. A hint: each
+ * service reads the views pointer back from the read model and follows what is stored there, never the message.
+ */
+export const VIEWS_SWAPPED_SUBJECT = 'gwpool.internal.views.swapped';
 
 /**
  * Org tokens that name operator subjects (`gwpool.v1.admin.…`): no tenant may be called so,

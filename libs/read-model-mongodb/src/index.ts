@@ -9,7 +9,9 @@ import {
   type ViewBatch,
   type ViewCollection,
   type ViewDoc,
+  isViewsPointer,
   type ViewSnapshot,
+  type ViewsPointer,
   type WriterLease,
 } from '@gwpool/read-model';
 import {
@@ -44,6 +46,11 @@ interface StoredLiveness {
   at: number;
   check: LivenessRecord['check'];
   detail?: string;
+}
+
+interface StoredPointer extends ViewsPointer {
+  _id: 'active';
+  writtenAt: Date;
 }
 
 interface StoredCheckpoint {
@@ -103,6 +110,7 @@ export class MongoReadModelStore implements ReadModelStore {
   private readonly checkpoints: Collection<StoredCheckpoint>;
   private readonly liveness: Collection<StoredLiveness>;
   private readonly leases: Collection<StoredLease>;
+  private readonly pointer: Collection<StoredPointer>;
 
   private constructor(
     private readonly client: MongoClient,
@@ -112,6 +120,7 @@ export class MongoReadModelStore implements ReadModelStore {
     this.checkpoints = db.collection('checkpoints');
     this.liveness = db.collection('liveness');
     this.leases = db.collection('leases');
+    this.pointer = db.collection('views_pointer');
   }
 
   static async open({
@@ -226,6 +235,23 @@ export class MongoReadModelStore implements ReadModelStore {
     if (filter?.gatewayIds) query.gatewayId = { $in: [...filter.gatewayIds] };
     const stored = await this.run(() => this.liveness.find(query, { sort: { _id: 1 } }).toArray());
     return stored.map(toLiveness);
+  }
+
+  async readViewsPointer(): Promise<ViewsPointer | null> {
+    const stored = await this.run(() => this.pointer.findOne({ _id: 'active' }));
+    if (stored === null) return null;
+    const pointer = { namespace: stored.namespace, generation: stored.generation };
+    if (!isViewsPointer(pointer))
+      throw new RangeError(`the stored views pointer is not valid: ${JSON.stringify(pointer)}`);
+    return pointer;
+  }
+
+  async writeViewsPointer(pointer: ViewsPointer): Promise<void> {
+    if (!isViewsPointer(pointer)) throw new RangeError(`not a views pointer: ${JSON.stringify(pointer)}`);
+    const { namespace, generation } = pointer;
+    await this.run(() =>
+      this.pointer.replaceOne({ _id: 'active' }, { namespace, generation, writtenAt: new Date() }, { upsert: true }),
+    );
   }
 
   async reset(): Promise<void> {

@@ -8,7 +8,9 @@ import {
   type ViewBatch,
   type ViewCollection,
   type ViewDoc,
+  isViewsPointer,
   type ViewSnapshot,
+  type ViewsPointer,
   type WriterLease,
 } from '@gwpool/read-model';
 import pg from 'pg';
@@ -189,6 +191,31 @@ export class PostgresReadModelStore implements ReadModelStore {
       ),
     );
     return rows.map(toLiveness);
+  }
+
+  async readViewsPointer(): Promise<ViewsPointer | null> {
+    const { rows } = await this.run(() =>
+      this.pool.query<{ namespace: string; generation: string }>(
+        `SELECT namespace, generation FROM ${this.s}.views_pointer`,
+      ),
+    );
+    const row = rows[0];
+    if (row === undefined) return null;
+    const pointer = { namespace: row.namespace, generation: Number(row.generation) };
+    if (!isViewsPointer(pointer)) throw new RangeError(`the stored views pointer is not valid: ${JSON.stringify(row)}`);
+    return pointer;
+  }
+
+  async writeViewsPointer(pointer: ViewsPointer): Promise<void> {
+    if (!isViewsPointer(pointer)) throw new RangeError(`not a views pointer: ${JSON.stringify(pointer)}`);
+    await this.run(() =>
+      this.pool.query(
+        `INSERT INTO ${this.s}.views_pointer (namespace, generation, written_at) VALUES ($1, $2, now())
+         ON CONFLICT (only_row) DO UPDATE
+           SET namespace = excluded.namespace, generation = excluded.generation, written_at = excluded.written_at`,
+        [pointer.namespace, pointer.generation],
+      ),
+    );
   }
 
   async reset(): Promise<void> {

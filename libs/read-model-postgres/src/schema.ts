@@ -26,6 +26,12 @@ export const schemaDdl = (s: string): string => `
     "check" text NOT NULL CHECK ("check" IN ('passed', 'failed')),
     detail text,
     PRIMARY KEY (org, gateway_id)
+  );
+  CREATE TABLE IF NOT EXISTS ${s}.views_pointer (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    namespace text NOT NULL,
+    generation bigint NOT NULL,
+    written_at timestamptz NOT NULL
   );`;
 
 export interface DocRow {

@@ -61,6 +61,16 @@ export interface LivenessRecord {
   detail?: string;
 }
 
+/**
+ * Which namespace holds the views readers use: kept in the base namespace (the one services are configured with),
+ * outside any generation of views. Absent until the first rebuild: the base namespace itself holds the views then.
+ */
+export interface ViewsPointer {
+  namespace: string;
+  /** 0 for the base namespace; each rebuild takes the next one. */
+  generation: number;
+}
+
 export interface ReadModelStore {
   /**
    * Tries once to take the writer lease `name` (the checkpoint's name); null while another holder has it.
@@ -80,7 +90,14 @@ export interface ReadModelStore {
   /** Keeps, per gateway, the record with the newest `at`. */
   recordLiveness(records: readonly LivenessRecord[]): Promise<void>;
   loadLiveness(filter?: { org: string; gatewayIds?: readonly string[] }): Promise<LivenessRecord[]>;
-  /** Removes every view, checkpoint and liveness record of this store's namespace (lease tokens stay, growing). */
+  /** The pointer to the active views, as stored in this store's namespace; null when none was ever written. */
+  readViewsPointer(): Promise<ViewsPointer | null>;
+  /** Stores the pointer to the active views in this store's namespace, replacing the one there. */
+  writeViewsPointer(pointer: ViewsPointer): Promise<void>;
+  /**
+   * Removes every view, checkpoint and liveness record of this store's namespace (lease tokens and the views pointer
+   * stay).
+   */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -113,3 +130,5 @@ export interface ReadModelOptions {
    */
   leaseTtlMs?: number;
 }
+
+export * from './generations.js';

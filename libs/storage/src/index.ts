@@ -1,6 +1,9 @@
 import { storedEventError } from '@gwpool/domain';
 import { type EventLog, SchemaCheckedEventLog } from '@gwpool/event-log';
 import type { ReadModelStore } from '@gwpool/read-model';
+import { ActiveViews } from './active-views.js';
+
+export * from './active-views.js';
 
 const scheme = (url: string): string => url.slice(0, Math.max(0, url.indexOf('://'))).toLowerCase();
 
@@ -56,4 +59,12 @@ export async function openReadModel(url: string, namespace?: string): Promise<Re
         'READ_MODEL_URL must start with postgres://, postgresql://, mongodb:// or mongodb+srv://',
       );
   }
+}
+
+/**
+ * The views a service reads and writes: the generation the views pointer in `baseNamespace` names, followed to the
+ * next one when a rebuild swaps (see ActiveViews).
+ */
+export function openActiveViews(url: string, baseNamespace: string): Promise<ActiveViews> {
+  return ActiveViews.open(baseNamespace, (namespace) => openReadModel(url, namespace));
 }

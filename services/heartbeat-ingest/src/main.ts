@@ -7,7 +7,8 @@ import { GatewayRegistry } from '@gwpool/log-followers';
 import { connectNats, startMicroservice, TransportTenancy } from '@gwpool/nats';
 import { REQUEST_INFO_HEADER } from '@gwpool/nats-auth';
 import { Observability } from '@gwpool/observability';
-import { openEventLog, openReadModel } from '@gwpool/storage';
+import { openActiveViews, openEventLog } from '@gwpool/storage';
+import { Logger } from '@nestjs/common';
 import { setPriority } from 'node:os';
 import { HeartbeatIngestModule } from './app.module.js';
 import { HeartbeatIntake } from './heartbeat-intake.js';
@@ -21,8 +22,11 @@ const observability = await Observability.start('heartbeat-ingest', settings);
 // needs no privilege; in a container of its own it changes nothing.
 if (settings.ingestNice > 0) setPriority(settings.ingestNice);
 const eventLog = await openEventLog(settings.eventStoreUrl);
-const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
+// The generation of views the pointer names, followed to the next one when a rebuild swaps.
+const readModel = await openActiveViews(settings.readModelUrl, settings.readModelNamespace);
+new Logger('Views').log(`reading the views in '${readModel.pointer.namespace}'`);
 const nc = await connectNats(settings, 'heartbeat-ingest:facts');
+readModel.followSwaps(nc, (error) => new Logger('Views').warn(`could not follow a views swap: ${String(error)}`));
 const gateways = new GatewayRegistry(eventLog, readModel);
 const follower = observability.followLog('gateways', gateways, eventLog, { streamPrefix: ORG_STREAM_PREFIX });
 const metrics = observability.heartbeats(() => recorder.backlog);

@@ -1,6 +1,8 @@
 import { CatalogFollower } from '@gwpool/log-followers';
 import type { Settings } from '@gwpool/config';
 import { type Closable, ShutdownCloser, TransportTenancy } from '@gwpool/nats';
+import type { ActiveViews } from '@gwpool/storage';
+import { ACTIVE_VIEWS } from './active-views.token.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditController } from './audit.controller.js';
 import { AuditReader } from './audit-reader.js';
@@ -19,6 +21,7 @@ export class ProjectorModule {
     writer: ViewWriter;
     health: HealthPublisher;
     leadership: WriterLeadership;
+    views: ActiveViews;
     audit: AuditReader;
     history: HistoryReader;
     closables: Closable[];
@@ -32,6 +35,7 @@ export class ProjectorModule {
         { provide: ViewWriter, useValue: deps.writer },
         { provide: HealthPublisher, useValue: deps.health },
         { provide: WriterLeadership, useValue: deps.leadership },
+        { provide: ACTIVE_VIEWS, useValue: deps.views },
         { provide: AuditReader, useValue: deps.audit },
         { provide: HistoryReader, useValue: deps.history },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },

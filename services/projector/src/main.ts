@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { PROJECTOR_CHECKPOINT } from '@gwpool/catalog-docs';
 import { loadSettings } from '@gwpool/config';
+import { VIEWS_SWAPPED_SUBJECT } from '@gwpool/contracts';
 import { ALERT_KIND, ORG_STREAM_PREFIX } from '@gwpool/domain';
 import { LivenessView } from '@gwpool/liveness-view';
 import { CatalogFollower } from '@gwpool/log-followers';
-import { connectNats, startMicroservice } from '@gwpool/nats';
+import { connectNats, startMicroservice, TransportTenancy } from '@gwpool/nats';
 import { Observability } from '@gwpool/observability';
-import { openEventLog, openReadModel } from '@gwpool/storage';
+import { openActiveViews, openEventLog, openReadModel } from '@gwpool/storage';
+import { Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { ProjectorModule } from './app.module.js';
 import { AlertPublisher } from './alert-publisher.js';
@@ -14,13 +16,17 @@ import { AuditReader } from './audit-reader.js';
 import { HistoryReader } from './history-reader.js';
 import { HealthPublisher } from './health-publisher.js';
 import { HealthRecorder } from './health-recorder.js';
+import { ProjectionRebuild } from './rebuild/projection-rebuild.js';
+import { RebuildEndpoint } from './rebuild/rebuild-endpoint.js';
 import { ViewWriter } from './view-writer.js';
 import { WriterLeadership } from './writer-leadership.js';
 
 const settings = loadSettings();
 const observability = await Observability.start('projector', settings);
 const eventLog = await openEventLog(settings.eventStoreUrl);
-const readModel = await openReadModel(settings.readModelUrl, settings.readModelNamespace);
+// The generation of views the pointer names; a rebuild's swap moves it (and this projector's writer) to the next one.
+const readModel = await openActiveViews(settings.readModelUrl, settings.readModelNamespace);
+new Logger('Views').log(`reading the views in '${readModel.pointer.namespace}'`);
 const nc = await connectNats(settings, 'projector:health');
 const catalog = new CatalogFollower(eventLog, readModel);
 const writer = new ViewWriter(catalog, readModel, eventLog);
@@ -33,7 +39,19 @@ const alerts = new AlertPublisher(nc, settings.alertCooldownMs, () => active, al
 const recorder = new HealthRecorder(eventLog, catalog, liveness, settings.heartbeatTtlMs);
 const health = new HealthPublisher(nc, catalog, liveness, recorder, () => applied.caughtUp, alerts);
 // Every instance follows the log in memory; the one holding the writer lease writes the views and publishes health.
-const leadership = new WriterLeadership(readModel, PROJECTOR_CHECKPOINT, `${hostname()}:${process.pid}`, {
+const holder = `${hostname()}:${process.pid}`;
+const rebuilds = new RebuildEndpoint(nc, TransportTenancy.of(settings), () =>
+  ProjectionRebuild.start({
+    log: eventLog,
+    views: readModel,
+    openStore: (namespace) => openReadModel(settings.readModelUrl, namespace),
+    live: { catalog, writer },
+    publish: (subject, progress) => nc.publish(subject, JSON.stringify(progress)),
+    announceSwap: (pointer, position) => nc.publish(VIEWS_SWAPPED_SUBJECT, JSON.stringify({ ...pointer, position })),
+    holder,
+  }),
+);
+const leadership = new WriterLeadership(readModel, PROJECTOR_CHECKPOINT, holder, {
   activate: (lease) => writer.activate(lease),
   deactivate: () => writer.deactivate(),
   roleChanged: (role) => {
@@ -42,8 +60,15 @@ const leadership = new WriterLeadership(readModel, PROJECTOR_CHECKPOINT, `${host
     // A new writer takes the pools' status at its first sweep as the baseline: the last one announced what came before.
     if (active && !wasActive) alerts.reset();
     health.setActive(active);
+    rebuilds.setActive(role === 'active');
   },
 });
+// After a swap the lease to hold is the new namespace's: whoever takes it first writes on from the new checkpoint.
+readModel.onSwitch((pointer) => {
+  new Logger('Views').log(`now on the views in '${pointer.namespace}' (generation ${pointer.generation})`);
+  void leadership.stepDown();
+});
+readModel.followSwaps(nc, (error) => new Logger('Views').warn(`could not follow a views swap: ${String(error)}`));
 writer.onLeaseLost = () => void leadership.lost();
 // The stored views: as this process last wrote them, or as a standby last saw the active writer store them.
 const storedViews = () => (writer.active ? writer.flushedPosition : writer.seenStoredPosition) ?? loadedAt;
@@ -69,9 +94,11 @@ await startMicroservice(
     writer,
     health,
     leadership,
+    views: readModel,
     audit: new AuditReader(eventLog),
     history: new HistoryReader(eventLog),
     closables: [
+      { close: async () => rebuilds.setActive(false) },
       { close: () => health.stop() },
       { close: async () => alerts.stop() },
       { close: () => catalog.stop() },

@@ -5,6 +5,8 @@ import { assertOperatorCaller, TransportTenancy } from '@gwpool/nats';
 import { Ctx, MessagePattern, type NatsContext } from '@nestjs/microservices';
 import { HealthPublisher } from './health-publisher.js';
 import { ViewWriter } from './view-writer.js';
+import type { ActiveViews } from '@gwpool/storage';
+import { ACTIVE_VIEWS } from './active-views.token.js';
 import { WriterLeadership } from './writer-leadership.js';
 
 /** How many quarantined events the status lists; `count` always gives the total. */
@@ -18,6 +20,7 @@ export class ProjectorController {
     @Inject(HealthPublisher) private readonly health: HealthPublisher,
     @Inject(WriterLeadership) private readonly leadership: WriterLeadership,
     @Inject(TransportTenancy) private readonly tenancy: TransportTenancy,
+    @Inject(ACTIVE_VIEWS) private readonly views: ActiveViews,
   ) {}
 
   /**
@@ -32,6 +35,8 @@ export class ProjectorController {
       role: this.leadership.role,
       leaseToken: this.leadership.lease?.token ?? null,
       pid: process.pid,
+      namespace: this.views.pointer.namespace,
+      generation: this.views.pointer.generation,
       appliedPosition: this.catalog.position,
       storedPosition: this.writer.flushedPosition,
       eventsApplied: this.writer.eventsApplied,

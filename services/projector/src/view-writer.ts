@@ -47,6 +47,7 @@ export class ViewWriter {
   private pruner?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private lease?: WriterLease;
+  private paused = false;
   private readonly logger = new Logger(ViewWriter.name);
   flushedPosition: string | null = null;
   /** The checkpoint the active writer had stored when this standby last looked. */
@@ -108,6 +109,7 @@ export class ViewWriter {
     if (ended) throw new Error('the writer lease ended before the views could be written');
     this.prune(stored);
     this.flushedPosition = stored;
+    this.paused = false;
     this.lease = lease;
     void lease.ended.then(() => {
       if (this.lease === lease) this.deactivate();
@@ -115,8 +117,27 @@ export class ViewWriter {
     this.schedule(0);
   }
 
+  /**
+   * Writes what is dirty, then nothing more until `resume()` or a new lease: the views stand still at the position
+   * returned (what a rebuild must reach before readers are swapped over to it). Dirty docs are still recorded.
+   */
+  async pause(): Promise<string | null> {
+    this.paused = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flushing;
+    await this.flush();
+    return this.flushedPosition;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.schedule(0);
+  }
+
   /** Stops writing at once; a batch under way is fenced by the store if another writer has taken over. */
   deactivate(): void {
+    this.paused = false;
     this.lease = undefined;
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -155,7 +176,7 @@ export class ViewWriter {
   }
 
   private schedule(delay: number): void {
-    if (!this.lease || this.timer || this.flushing) return;
+    if (!this.lease || this.paused || this.timer || this.flushing) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flushing = this.flush().finally(() => {

@@ -28,6 +28,8 @@ const TRY_EVERY_MS = 250;
 export class WriterLeadership {
   role: WriterRole = 'standby';
   lease?: WriterLease;
+  /** A lease taken and not yet written under (the writer is catching up with its checkpoint). */
+  private taking?: WriterLease;
   /** Leases taken by this instance. */
   terms = 0;
   private stopped = false;
@@ -59,6 +61,14 @@ export class WriterLeadership {
     await this.lease?.release();
   }
 
+  /**
+   * Gives up whatever lease this instance holds or is taking, and tries again at once: after a swap to rebuilt views,
+   * whose lease is another one (the store now names the new namespace).
+   */
+  async stepDown(): Promise<void> {
+    await Promise.all([this.taking?.release(), this.lease?.release()]);
+  }
+
   private async run(): Promise<void> {
     while (!this.stopped) {
       const lease = await this.tryAcquire();
@@ -68,11 +78,14 @@ export class WriterLeadership {
         continue;
       }
       try {
+        this.taking = lease;
         await this.hooks.activate(lease);
       } catch (error) {
         this.logger.warn(`took the writer lease but could not start writing, giving it back: ${String(error)}`);
         await lease.release();
         continue;
+      } finally {
+        this.taking = undefined;
       }
       this.lease = lease;
       this.terms += 1;

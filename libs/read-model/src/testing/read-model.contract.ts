@@ -336,6 +336,29 @@ export function describeReadModelContract(
       expect(await store.getDoc('pools', 'acme', 'p1')).toEqual(doc('pools', 'acme', 'p1', 1));
     });
 
+    it('reads no views pointer until one is written, then the last one written, across a reset', async () => {
+      const base = randomNamespace();
+      const own = await openStore(base);
+      expect(await own.readViewsPointer()).toBeNull();
+      await own.writeViewsPointer({ namespace: `${base}_r1`, generation: 1 });
+      await own.writeViewsPointer({ namespace: `${base}_r2`, generation: 2 });
+      await own.reset();
+
+      expect(await own.readViewsPointer()).toEqual({ namespace: `${base}_r2`, generation: 2 });
+      expect(await store.readViewsPointer()).toBeNull();
+    });
+
+    it('refuses to store a views pointer that names no valid namespace', async () => {
+      const own = await openStore(randomNamespace());
+      for (const bad of [
+        { namespace: 'Not-An-Identifier', generation: 1 },
+        { namespace: 'ok', generation: -1 },
+        { namespace: 'ok', generation: 1.5 },
+      ])
+        await expect(own.writeViewsPointer(bad)).rejects.toThrow(RangeError);
+      expect(await own.readViewsPointer()).toBeNull();
+    });
+
     it('loads docs and checkpoint as of one moment while batches are being applied', async () => {
       const docsAt = (revision: number): ViewDoc[] =>
         ['p1', 'p2', 'p3'].map((id) => doc('pools', 'acme', id, revision));

@@ -5,6 +5,7 @@ import { consumersCommands } from './consumers.command.js';
 import { gatewaysCommands } from './gateways.command.js';
 import { membersCommands } from './members.command.js';
 import { poolsCommands } from './pools.command.js';
+import { projectionsCommands } from './projections.command.js';
 import { rawCommands } from './raw.command.js';
 import { routeCommands } from './route.command.js';
 
@@ -19,6 +20,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   consumersCommands,
   routeCommands,
   auditCommands,
+  projectionsCommands,
   rawCommands,
   authCommands,
 ];

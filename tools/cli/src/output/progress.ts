@@ -34,7 +34,7 @@ export class Progress {
   constructor(
     private readonly stream: TerminalStream | undefined,
     private readonly label: string,
-    private readonly total?: number,
+    private total?: number,
     private readonly now: () => number = Date.now,
   ) {
     this.started = now();
@@ -44,8 +44,10 @@ export class Progress {
     this.update(this.done + by);
   }
 
-  update(done: number): void {
+  /** `total` replaces the one given at the start, for work whose size grows while it runs (a log being appended to). */
+  update(done: number, total: number | undefined = this.total): void {
     this.done = done;
+    this.total = total;
     const now = this.now();
     if (!this.stream || now - this.lastDraw < 100) return;
     this.lastDraw = now;

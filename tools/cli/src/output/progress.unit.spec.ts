@@ -22,6 +22,15 @@ describe('progress', () => {
     expect(written).toEqual(['\r\u001b[2Kpools 1/3', '\r\u001b[2Kpools 3/3', '\r\u001b[2K']);
   });
 
+  it('takes a new total as the work grows', () => {
+    const written: string[] = [];
+    let clock = 0;
+    const progress = new Progress({ write: (text: string) => written.push(text) }, 'events', 100, () => clock);
+    clock = 2_000;
+    progress.update(100, 300);
+    expect(written).toEqual(['\r\u001b[2Kevents 100/300  50/s  ETA 4s']);
+  });
+
   it('writes nothing without a terminal', () => {
     const progress = new Progress(undefined, 'pools', 3);
     progress.advance();
