@@ -96,4 +96,19 @@ describe('gwpool auth: orgs and credentials while everything runs', () => {
     const twice = await gwpool('auth', 'org', 'create', 'acme');
     expect([twice.code, twice.stderr]).toEqual([1, "gwpool: ORG_EXISTS: org 'acme' already exists\n"]);
   });
+
+  it("lets an operator's credential rebuild the projections, and refuses an org admin's", async () => {
+    const operator = await auth.store.issueServiceUser('ops-cli', 'operator');
+    const admin = credsPathIn(await ok('auth', 'user', 'issue', 'acme', 'ada', '--role', 'admin'));
+
+    const refused = await gwpool('--creds', admin, 'projections', 'rebuild');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Permissions Violation');
+
+    const done = JSON.parse(await ok('--creds', operator.credsPath, 'projections', 'rebuild', '--json')) as {
+      state: string;
+      namespace: string;
+    };
+    expect(done).toMatchObject({ state: 'done', namespace: 'gwpool_r1' });
+  });
 });
