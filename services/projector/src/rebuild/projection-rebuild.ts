@@ -93,6 +93,7 @@ export class ProjectionRebuild {
     try {
       await this.replay();
       this.state = 'swapping';
+      this.publish(this.progress());
       const position = await this.swap();
       this.state = 'done';
       const done = { ...this.progress(), position };
@@ -132,6 +133,8 @@ export class ProjectionRebuild {
     this.writer = new ViewWriter(this.catalog, this.store, deps.log);
     await this.catalog.start();
     await this.writer.activate(lease);
+    // A first report at once: the caller sees the size of the work before the first tick.
+    this.publish(this.progress());
     const compare = (a: string, b: string) => deps.log.comparePositions(a, b);
     while (!hasCaughtUp(compare, this.writer.flushedPosition, deps.live.catalog.position)) {
       if (!this.writer.active) throw new Error(`lost the writer lease of '${this.target.namespace}'`);
