@@ -68,7 +68,9 @@ describe('hostile input never corrupts the log or stops the views', () => {
   });
 
   it('answers {"__proto__":null} with VALIDATION_FAILED on all 17 request subjects and the admin commands', async () => {
-    for (const subject of [...requestSubjects(org), ...ADMIN_COMMANDS]) {
+    // projections.rebuild is not among ADMIN_COMMANDS: the fuzz suite, which sends them valid bodies too, would start
+    // rebuilds and swap its views under its own checks.
+    for (const subject of [...requestSubjects(org), ...ADMIN_COMMANDS, 'gwpool.v1.admin.projections.rebuild']) {
       const error = expectRefused(await send(subject, '{"__proto__":null}'));
       expect(error?.message).toContain('property __proto__ should not exist');
     }

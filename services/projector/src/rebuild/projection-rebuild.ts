@@ -13,7 +13,7 @@ import { ViewWriter } from '../view-writer.js';
 import { hasCaughtUp, progressReport } from './rebuild-progress.js';
 
 const REPORT_EVERY_MS = 500;
-/** Counting what is left reads the log's index: not at every report, so the replay keeps the database. */
+/** How often the events appended since the start are counted again (a short read near the head of the log). */
 const COUNT_EVERY_MS = 2000;
 const POLL_MS = 20;
 /** How long the live writer may stand paused while the rebuild writes its last events; then the swap is given up. */
@@ -48,8 +48,11 @@ export class ProjectionRebuild {
   private readonly logger = new Logger(ProjectionRebuild.name);
   private readonly startedAt = performance.now();
   private state: RebuildProgress['state'] = 'replaying';
-  /** Events to fold, as last counted: replayed then plus left after the position then. */
+  /** Events to fold, as last counted: those up to the live position at the start, plus those appended since. */
   private total = 0;
+  /** The live position when the rebuild started, and how many events there were up to it. */
+  private head: string | null = null;
+  private upToHead = 0;
   private countedAt = 0;
   private counting = false;
   /** Set once the pointer names the new views: from then on the live writer must not write the old ones again. */
@@ -127,7 +130,11 @@ export class ProjectionRebuild {
     this.lease = lease;
     // Left behind by a rebuild that failed halfway, perhaps: never the active generation (see nextGeneration).
     await this.store.reset();
-    this.total = (await this.count(null)) ?? 0;
+    // The whole log is counted once (on KurrentDB that is a read of it); later only what was appended since.
+    this.head = deps.live.catalog.position;
+    const [all, afterHead] = await Promise.all([this.count(null), this.head === null ? 0 : this.count(this.head)]);
+    this.upToHead = Math.max(0, (all ?? 0) - (afterHead ?? 0));
+    this.total = all ?? 0;
     this.countedAt = performance.now();
     this.catalog = new CatalogFollower(deps.log, this.store);
     this.writer = new ViewWriter(this.catalog, this.store, deps.log);
@@ -198,11 +205,9 @@ export class ProjectionRebuild {
     if (!this.counting && now - this.countedAt >= COUNT_EVERY_MS) {
       this.counting = true;
       this.countedAt = now;
-      const replayedBefore = this.replayed();
-      const counted = await this.count(this.catalog?.position ?? null);
+      const appended = this.head === null ? await this.count(null) : await this.count(this.head);
       this.counting = false;
-      // What was replayed while counting came out of what was counted.
-      if (counted !== undefined) this.total = counted + replayedBefore;
+      if (appended !== undefined) this.total = this.upToHead + appended;
     }
     if (this.state === 'replaying') this.publish(this.progress());
   }
