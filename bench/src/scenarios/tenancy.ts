@@ -114,7 +114,7 @@ export async function tenancyScenario(ctx: BenchContext): Promise<Record<string,
         const s = summaries[`${key}.${m.key}`];
         if (!s || !yardstick) continue;
         const figure = `${label}, ${m.label}`;
-        const base = { scenario: '6 tenancy', runs: s.runs };
+        const base = { scenario: '7 tenancy', runs: s.runs };
         ctx.figure({ ...base, figure: `${figure}: p50`, value: s.p50, unit: 'ms', yardstick: yardstick.p50 });
         ctx.figure({ ...base, figure: `${figure}: p99`, value: s.p99, unit: 'ms', yardstick: yardstick.p99 });
         ctx.figure({
