@@ -15,6 +15,8 @@ import type { AlertPublisher } from './alert-publisher.js';
 import type { HealthRecorder } from './health-recorder.js';
 
 const TICK_MS = 200;
+/** After a full sweep that took d ms, the next waits at least this many times d. */
+const SWEEP_SPACING = 3;
 
 type Published = Pick<PoolHealthUpdate, 'name' | 'status' | 'healthy' | 'total'> & { org: string };
 
@@ -47,6 +49,8 @@ export class HealthPublisher {
   private active = false;
   private pendingFacts: LivenessFact[] = [];
   private fullRoundDue = false;
+  /** No full sweep before this (performance.now()). */
+  private nextSweepAt = 0;
   private running?: Promise<void>;
   published = 0;
 
@@ -72,6 +76,7 @@ export class HealthPublisher {
         this.causes.set(`${state.org}\u0000${poolId}`, causeOf(recorded.metadata));
     });
     this.timer = setInterval(() => {
+      if (performance.now() < this.nextSweepAt) return;
       this.fullRoundDue = true;
       this.kick();
     }, TICK_MS);
@@ -97,8 +102,12 @@ export class HealthPublisher {
       const facts = this.pendingFacts;
       this.fullRoundDue = false;
       this.pendingFacts = [];
+      const started = performance.now();
       try {
         await (full ? this.tick() : this.checkGateways(facts));
+        // A sweep of a large catalog takes a while: the next waits three times as long, so sweeps never hold more
+        // than a quarter of the event loop (a replay, a rebuild and the queries share it).
+        if (full) this.nextSweepAt = performance.now() + SWEEP_SPACING * (performance.now() - started);
       } catch (error) {
         this.logger.error(`a health round failed: ${String(error)}`);
       }
@@ -123,7 +132,8 @@ export class HealthPublisher {
   }
 
   async tick(now = Date.now()): Promise<void> {
-    if (!this.active) return;
+    // While the log is replayed the catalog is not yet what it is now: nothing to record or publish of it.
+    if (!this.active || !this.live()) return;
     await this.recorder.record(
       [...this.catalog.catalogs()].map((catalog) => catalog.org),
       now,
@@ -141,7 +151,8 @@ export class HealthPublisher {
 
   /** Only the orgs and pools of the gateways that just beat. */
   async checkGateways(facts: readonly LivenessFact[], now = Date.now()): Promise<void> {
-    if (!this.active) return;
+    // The first sweep once caught up covers every gateway.
+    if (!this.active || !this.live()) return;
     await this.recorder.record(new Set(facts.map((fact) => fact.org)), now);
     if (!this.active) return;
     const done = new Set<string>();
