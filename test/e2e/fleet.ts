@@ -4,6 +4,17 @@ export const cmd = (org: string, name: string) => `gwpool.v1.${org}.cmd.${name}`
 export const query = (org: string, name: string) => `gwpool.v1.${org}.query.${name}`;
 export const heartbeat = (org: string, gatewayId: string) => `gwpool.v1.${org}.heartbeat.${gatewayId}`;
 
+/** Every projector's answer to projector.status (each instance answers), as the caller reads its fields. */
+export async function projectorStatuses<T>(client: PlainClient): Promise<T[]> {
+  const replies = await client.nc.requestMany('gwpool.v1.admin.projector.status', '{}', {
+    strategy: 'timer',
+    maxWait: 500,
+  });
+  const found: T[] = [];
+  for await (const reply of replies) found.push(reply.json<T>());
+  return found;
+}
+
 /** Gateways that keep beating on their own until told otherwise, as real ones would. */
 export class HeartbeatPump {
   private readonly checks = new Map<string, 'passed' | 'failed' | 'silent'>();

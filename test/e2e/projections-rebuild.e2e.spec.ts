@@ -7,7 +7,7 @@ import type { ReadModelStore } from '@gwpool/read-model';
 import { openReadModel } from '@gwpool/storage';
 import { eventually, TestStack } from '@gwpool/testing';
 import { ANSI, gwpool, gwpoolInTerminal, STACK_LINE } from './cli-runner.js';
-import { cmd, HeartbeatPump, poolWith, query, registerGateways } from './fleet.js';
+import { cmd, HeartbeatPump, poolWith, projectorStatuses, query, registerGateways } from './fleet.js';
 import { rawRequest } from './hostile.js';
 import { snapshotOf } from './views.js';
 
@@ -24,15 +24,7 @@ interface Status {
   storedPosition: string | null;
 }
 
-async function statuses(stack: TestStack): Promise<Status[]> {
-  const replies = await stack.client.nc.requestMany('gwpool.v1.admin.projector.status', '{}', {
-    strategy: 'timer',
-    maxWait: 500,
-  });
-  const found: Status[] = [];
-  for await (const reply of replies) found.push(reply.json<Status>());
-  return found;
-}
+const statuses = (stack: TestStack) => projectorStatuses<Status>(stack.client);
 
 /** route.pick as fast as one caller can send it, keeping every failure: an error reply or no reply at all. */
 function startPicking(stack: TestStack, poolId: string) {

@@ -4,7 +4,7 @@ import type { ReadModelStore } from '@gwpool/read-model';
 import { openEventLog, openReadModel } from '@gwpool/storage';
 import { eventually, TestStack } from '@gwpool/testing';
 import type { ServiceProcess } from '@gwpool/launcher';
-import { cmd, HeartbeatPump, poolWith, registerGateways } from './fleet.js';
+import { cmd, HeartbeatPump, poolWith, projectorStatuses, registerGateways } from './fleet.js';
 import { liveAndRebuilt } from './views.js';
 
 jest.setTimeout(120_000);
@@ -15,16 +15,7 @@ interface Status {
   leaseToken: number | null;
 }
 
-/** Every projector's answer to projector.status: each instance answers. */
-async function statuses(stack: TestStack): Promise<Status[]> {
-  const replies = await stack.client.nc.requestMany('gwpool.v1.admin.projector.status', '{}', {
-    strategy: 'timer',
-    maxWait: 500,
-  });
-  const found: Status[] = [];
-  for await (const reply of replies) found.push(reply.json<Status>());
-  return found;
-}
+const statuses = (stack: TestStack) => projectorStatuses<Status>(stack.client);
 
 describe('projector fail-over', () => {
   let stack: TestStack;
