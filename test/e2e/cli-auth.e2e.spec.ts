@@ -5,7 +5,7 @@ import { StackAuth } from '@gwpool/nats-auth/testing';
 import { TestStack } from '@gwpool/testing';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CliRun, gwpool as runGwpool, STACK_LINE } from './cli-runner.js';
+import { checkedGwpool } from './cli-runner.js';
 
 jest.setTimeout(120_000);
 
@@ -14,17 +14,7 @@ describe('gwpool auth: orgs and credentials while everything runs', () => {
   let stack: TestStack;
   let env: Record<string, string>;
 
-  async function gwpool(...args: string[]): Promise<CliRun> {
-    const result = await runGwpool(args, env);
-    expect(result.stdout).not.toMatch(STACK_LINE);
-    expect(result.stderr).not.toMatch(STACK_LINE);
-    return result;
-  }
-  async function ok(...args: string[]): Promise<string> {
-    const result = await gwpool(...args);
-    if (result.code !== 0) throw new Error(`gwpool ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-    return result.stdout;
-  }
+  const { run: gwpool, ok } = checkedGwpool(() => env);
   const credsPathIn = (stdout: string) => /^\s+(\/\S+\.creds)\s/m.exec(stdout)?.[1] ?? '';
 
   beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '@gwpool/launcher';
@@ -47,6 +48,25 @@ export function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeou
 /** `gwpool ARGS` as a person would type it, output piped. */
 export const gwpool = (args: string[], env: Record<string, string>): Promise<CliRun> =>
   run(process.execPath, [GWPOOL_BIN, ...args], userEnv(env));
+
+/**
+ * `gwpool` for a suite whose env is set in its beforeAll: `run` checks what every run must hold (no stack trace,
+ * whatever happened); `ok` also requires exit 0 and gives stdout.
+ */
+export function checkedGwpool(env: () => Record<string, string>) {
+  const run = async (...args: string[]): Promise<CliRun> => {
+    const result = await gwpool(args, env());
+    expect(result.stdout).not.toMatch(STACK_LINE);
+    expect(result.stderr).not.toMatch(STACK_LINE);
+    return result;
+  };
+  const ok = async (...args: string[]): Promise<string> => {
+    const result = await run(...args);
+    if (result.code !== 0) throw new Error(`gwpool ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return result.stdout;
+  };
+  return { run, ok };
+}
 
 const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 

@@ -7,16 +7,7 @@ import { orgStreamId } from '@gwpool/domain';
 import { PostgresEventLog } from '@gwpool/event-log-postgres';
 import { eventually, TestStack } from '@gwpool/testing';
 import { randomUUID } from 'node:crypto';
-import {
-  ANSI,
-  type CliRun,
-  gwpool as runGwpool,
-  gwpoolInTerminal,
-  run,
-  STACK_LINE,
-  startGwpool,
-  userEnv,
-} from './cli-runner.js';
+import { ANSI, checkedGwpool, gwpool as runGwpool, gwpoolInTerminal, run, startGwpool, userEnv } from './cli-runner.js';
 import { replayOrg } from './fleet-log.js';
 import { HeartbeatPump, query } from './fleet.js';
 
@@ -30,18 +21,7 @@ describe('the gwpool CLI', () => {
   let pump: HeartbeatPump;
   let env: Record<string, string>;
 
-  /** Runs gwpool and checks what every run must hold: no stack trace, whatever happened. */
-  async function gwpool(...args: string[]): Promise<CliRun> {
-    const result = await runGwpool(args, env);
-    expect(result.stdout).not.toMatch(STACK_LINE);
-    expect(result.stderr).not.toMatch(STACK_LINE);
-    return result;
-  }
-  async function ok(...args: string[]): Promise<string> {
-    const result = await gwpool(...args);
-    if (result.code !== 0) throw new Error(`gwpool ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-    return result.stdout;
-  }
+  const { run: gwpool, ok } = checkedGwpool(() => env);
   const poolList = () => stack.client.ok<{ pools: PoolSummary[] }>(query(org, 'pool.list'), {});
 
   beforeAll(async () => {
