@@ -1,10 +1,9 @@
 import { evolveHealth, type HealthHistory, recordedHealthy } from '../health-history.js';
-import { poolStatus } from '../health.js';
 import { initialCatalog, type OrgCatalog, type PoolState } from '../org-catalog.js';
 import { applyRecordedInPlace, type RecordedOrgEvent } from '../quarantine.js';
 import { DEFAULT_ROUTING_STRATEGY } from '../routing/routing-types.js';
 import { isRecord } from '../shapes.js';
-import type { PoolDetails, PoolMemberView, PoolSummary } from './health-views.js';
+import { type PoolDetails, type PoolMemberView, type PoolSummary, poolSummaryFrom } from './health-views.js';
 
 type Dated = { metadata: { occurredAt?: unknown } };
 
@@ -41,19 +40,8 @@ export function healthAt(events: Iterable<{ type: string; data: unknown }>, at: 
   return history;
 }
 
-export function poolSummaryAt(pool: PoolState, history: HealthHistory): PoolSummary {
-  let healthy = 0;
-  for (const gatewayId of pool.members) if (recordedHealthy(history, gatewayId)) healthy += 1;
-  const total = pool.members.size;
-  return {
-    poolId: pool.poolId,
-    name: pool.name,
-    status: poolStatus(healthy, total),
-    healthy,
-    total,
-    consumerCount: pool.consumers.size,
-  };
-}
+export const poolSummaryAt = (pool: PoolState, history: HealthHistory): PoolSummary =>
+  poolSummaryFrom(pool, (gatewayId) => recordedHealthy(history, gatewayId));
 
 /**
  * A member as of a past instant, from the recorded transitions: heartbeats are not in the log, so `lastHeartbeatAt`
