@@ -10,6 +10,7 @@ import {
   type ViewsPointer,
   type WriterLease,
 } from '@gwpool/read-model';
+import { Logger } from '@nestjs/common';
 
 /** How long a store handle left behind by a swap stays open for the work already under way on it. */
 const RETIRE_AFTER_MS = 10_000;
@@ -32,6 +33,7 @@ export class ActiveViews implements ReadModelStore {
   private readonly retired = new Set<ReadModelStore>();
   private refreshing: Promise<boolean> = Promise.resolve(false);
   private closed = false;
+  private readonly logger = new Logger('Views');
 
   private constructor(
     private readonly base: ReadModelStore,
@@ -47,7 +49,9 @@ export class ActiveViews implements ReadModelStore {
     try {
       const pointer = activeViews(baseNamespace, await base.readViewsPointer());
       const current = pointer.namespace === baseNamespace ? base : await open(pointer.namespace);
-      return new ActiveViews(base, baseNamespace, open, current, pointer);
+      const views = new ActiveViews(base, baseNamespace, open, current, pointer);
+      views.logger.log(`reading the views in '${pointer.namespace}'`);
+      return views;
     } catch (error) {
       await base.close();
       throw error;
@@ -65,8 +69,13 @@ export class ActiveViews implements ReadModelStore {
   }
 
   /** Refreshes on every swap notice; a notice only prompts a read of the stored pointer. */
-  followSwaps(nc: SwapNotices, onError: (error: unknown) => void): void {
-    nc.subscribe(VIEWS_SWAPPED_SUBJECT, { callback: () => void this.refresh().catch(onError) });
+  followSwaps(nc: SwapNotices): void {
+    nc.subscribe(VIEWS_SWAPPED_SUBJECT, {
+      callback: () =>
+        void this.refresh().catch((error: unknown) =>
+          this.logger.warn(`could not follow a views swap: ${String(error)}`),
+        ),
+    });
   }
 
   /** Reads the pointer and switches when it names another generation; true when it switched. One at a time. */
@@ -84,6 +93,7 @@ export class ActiveViews implements ReadModelStore {
     this.retire(this.current);
     this.current = next;
     this.active = pointer;
+    this.logger.log(`now on the views in '${pointer.namespace}' (generation ${pointer.generation})`);
     for (const listener of this.listeners) listener(pointer, previous);
     return true;
   }

@@ -8,7 +8,6 @@ import { connectNats, startMicroservice, TransportTenancy } from '@gwpool/nats';
 import { REQUEST_INFO_HEADER } from '@gwpool/nats-auth';
 import { Observability } from '@gwpool/observability';
 import { openActiveViews, openEventLog } from '@gwpool/storage';
-import { Logger } from '@nestjs/common';
 import { setPriority } from 'node:os';
 import { HeartbeatIngestModule } from './app.module.js';
 import { HeartbeatIntake } from './heartbeat-intake.js';
@@ -24,9 +23,8 @@ if (settings.ingestNice > 0) setPriority(settings.ingestNice);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 // The generation of views the pointer names, followed to the next one when a rebuild swaps.
 const readModel = await openActiveViews(settings.readModelUrl, settings.readModelNamespace);
-new Logger('Views').log(`reading the views in '${readModel.pointer.namespace}'`);
 const nc = await connectNats(settings, 'heartbeat-ingest:facts');
-readModel.followSwaps(nc, (error) => new Logger('Views').warn(`could not follow a views swap: ${String(error)}`));
+readModel.followSwaps(nc);
 const gateways = new GatewayRegistry(eventLog, readModel);
 const follower = observability.followLog('gateways', gateways, eventLog, { streamPrefix: ORG_STREAM_PREFIX });
 const metrics = observability.heartbeats(() => recorder.backlog);

@@ -5,7 +5,6 @@ import { LivenessView } from '@gwpool/liveness-view';
 import { connectNats, startMicroservice } from '@gwpool/nats';
 import { Observability } from '@gwpool/observability';
 import { openActiveViews, openEventLog } from '@gwpool/storage';
-import { Logger } from '@nestjs/common';
 import { PoolCommandModule } from './app.module.js';
 import { AppendAnnouncer } from './append-announcer.js';
 
@@ -14,9 +13,8 @@ const observability = await Observability.start('pool-command', settings);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 // The generation of views the pointer names, followed to the next one when a rebuild swaps.
 const readModel = await openActiveViews(settings.readModelUrl, settings.readModelNamespace);
-new Logger('Views').log(`reading the views in '${readModel.pointer.namespace}'`);
 const nc = await connectNats(settings, 'pool-command:liveness');
-readModel.followSwaps(nc, (error) => new Logger('Views').warn(`could not follow a views swap: ${String(error)}`));
+readModel.followSwaps(nc);
 // The attach rule judges a target's health from the same in-memory liveness routing-query answers from.
 const liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs, damping: settings.damping });
 observability.nats('liveness-nats', nc);

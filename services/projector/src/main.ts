@@ -8,7 +8,6 @@ import { CatalogFollower } from '@gwpool/log-followers';
 import { connectNats, startMicroservice, TransportTenancy } from '@gwpool/nats';
 import { Observability } from '@gwpool/observability';
 import { openActiveViews, openEventLog, openReadModel } from '@gwpool/storage';
-import { Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { ProjectorModule } from './app.module.js';
 import { AlertPublisher } from './alert-publisher.js';
@@ -26,7 +25,6 @@ const observability = await Observability.start('projector', settings);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 // The generation of views the pointer names; a rebuild's swap moves it (and this projector's writer) to the next one.
 const readModel = await openActiveViews(settings.readModelUrl, settings.readModelNamespace);
-new Logger('Views').log(`reading the views in '${readModel.pointer.namespace}'`);
 const nc = await connectNats(settings, 'projector:health');
 const catalog = new CatalogFollower(eventLog, readModel);
 const writer = new ViewWriter(catalog, readModel, eventLog);
@@ -64,11 +62,8 @@ const leadership = new WriterLeadership(readModel, PROJECTOR_CHECKPOINT, holder,
   },
 });
 // After a swap the lease to hold is the new namespace's: whoever takes it first writes on from the new checkpoint.
-readModel.onSwitch((pointer) => {
-  new Logger('Views').log(`now on the views in '${pointer.namespace}' (generation ${pointer.generation})`);
-  void leadership.stepDown();
-});
-readModel.followSwaps(nc, (error) => new Logger('Views').warn(`could not follow a views swap: ${String(error)}`));
+readModel.onSwitch(() => void leadership.stepDown());
+readModel.followSwaps(nc);
 writer.onLeaseLost = () => void leadership.lost();
 // The stored views: as this process last wrote them, or as a standby last saw the active writer store them.
 const storedViews = () => (writer.active ? writer.flushedPosition : writer.seenStoredPosition) ?? loadedAt;

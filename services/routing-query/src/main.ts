@@ -7,7 +7,6 @@ import { CatalogFollower } from '@gwpool/log-followers';
 import { connectNats, startMicroservice } from '@gwpool/nats';
 import { Observability } from '@gwpool/observability';
 import { openActiveViews, openEventLog } from '@gwpool/storage';
-import { Logger } from '@nestjs/common';
 import { RoutingQueryModule } from './app.module.js';
 import { ReadFence } from './read-fence.js';
 import { RouteReports } from './route-reports.js';
@@ -18,9 +17,8 @@ const observability = await Observability.start('routing-query', settings);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 // The generation of views the pointer names, followed to the next one when a rebuild swaps.
 const readModel = await openActiveViews(settings.readModelUrl, settings.readModelNamespace);
-new Logger('Views').log(`reading the views in '${readModel.pointer.namespace}'`);
 const nc = await connectNats(settings, 'routing-query:liveness');
-readModel.followSwaps(nc, (error) => new Logger('Views').warn(`could not follow a views swap: ${String(error)}`));
+readModel.followSwaps(nc);
 const catalog = new CatalogFollower(eventLog, readModel);
 const liveness = new LivenessView(nc, readModel, { ttlMs: settings.heartbeatTtlMs, damping: settings.damping });
 const follower = observability.followCatalog(catalog, eventLog, { streamPrefix: ORG_STREAM_PREFIX });
