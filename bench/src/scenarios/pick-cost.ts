@@ -37,7 +37,15 @@ export function pickCosts(): { label: string; nsPerPick: number }[] {
   ];
   return variants.map(({ label, strategy, request }) => {
     const pool = poolOf(strategy, now);
-    const context = { now, ttlMs: 3_600_000, random: Math.random, memory: newRoutingMemory(), loadFreshMs: 20_000 };
+    // A state version, as routing-query passes one: no heartbeat or report changes the pool during the rounds.
+    const context = {
+      now,
+      ttlMs: 3_600_000,
+      random: Math.random,
+      memory: newRoutingMemory(),
+      loadFreshMs: 20_000,
+      stateVersion: 0,
+    };
     const requests = Array.from({ length: 1000 }, (_, i) => request(i));
     const round = (): number => {
       const started = process.hrtime.bigint();

@@ -4,6 +4,7 @@ import {
   type DampedLiveness,
   type DampingPolicy,
   type GatewayLiveness,
+  isHealthy,
   type Liveness,
   type LoadReport,
   NO_DAMPING,
@@ -28,6 +29,8 @@ export interface LivenessOptions {
 export class LivenessView {
   private readonly byOrg = new Map<string, Map<string, DampedLiveness>>();
   private readonly loads = new Map<string, Map<string, LoadReport>>();
+  /** By org: moves whenever a fact may have changed some gateway's health (see `healthVersion`). */
+  private readonly versions = new Map<string, number>();
   private readonly listeners: LivenessListener[] = [];
   private readonly logger = new Logger(LivenessView.name);
   private subscription?: Subscription;
@@ -48,6 +51,16 @@ export class LivenessView {
 
   get(org: string, gatewayId: string): Liveness | undefined {
     return this.byOrg.get(org)?.get(gatewayId);
+  }
+
+  /**
+   * A number that moves whenever a fact may have changed the health of one of the org's gateways: one that
+   * fails it, revives it or is its first. A passed heartbeat of a gateway still healthy only pushes its expiry
+   * later and leaves the number alone, so routing may keep what it derived from health until some heartbeat runs
+   * out. It never goes back.
+   */
+  healthVersion(org: string): number {
+    return this.versions.get(org) ?? 0;
   }
 
   /** The last load the gateway reported, with the receive time of that heartbeat. */
@@ -80,12 +93,17 @@ export class LivenessView {
     this.merge(records.map(({ org, gatewayId, at, check }) => ({ org, gatewayId, at, check })).filter(isLivenessFact));
   }
 
-  merge(facts: readonly LivenessFact[]): void {
+  merge(facts: readonly LivenessFact[], now = Date.now()): void {
+    const { ttlMs } = this.options;
     for (const fact of facts) {
       let gateways = this.byOrg.get(fact.org);
       if (!gateways) this.byOrg.set(fact.org, (gateways = new Map<string, DampedLiveness>()));
-      const { ttlMs } = this.options;
-      gateways.set(fact.gatewayId, dampCheck(gateways.get(fact.gatewayId), fact.check, fact.at, ttlMs, this.damping));
+      const before = gateways.get(fact.gatewayId);
+      const after = dampCheck(before, fact.check, fact.at, ttlMs, this.damping);
+      if (after !== before) {
+        gateways.set(fact.gatewayId, after);
+        if (mayChangeHealth(before, after, now, ttlMs)) this.versions.set(fact.org, this.healthVersion(fact.org) + 1);
+      }
       if (fact.load !== undefined) this.keepLoad(fact.org, fact.gatewayId, { ...fact.load, at: fact.at });
     }
     for (const listener of this.listeners) listener(facts);
@@ -101,4 +119,13 @@ export class LivenessView {
   stop(): void {
     this.subscription?.unsubscribe();
   }
+}
+
+/**
+ * False only when the gateway is healthy now and stays so at least as long as before: a newer, not failed check.
+ * Health is `now < at + ttl` with a check that did not fail, so such a fact changes it at no moment from now on
+ * before the old expiry, and anything derived from the old facts holds until then.
+ */
+function mayChangeHealth(before: Liveness | undefined, after: Liveness, now: number, ttlMs: number): boolean {
+  return !(before !== undefined && isHealthy(before, now, ttlMs) && after.check !== 'failed' && after.at >= before.at);
 }

@@ -54,4 +54,44 @@ describe('the liveness view', () => {
     expect(liveness.load('acme', 'gw-1')).toEqual({ activeConnections: 7, capacity: 10, at: 200 });
     expect(liveness.load('acme', 'gw-2')).toBeUndefined();
   });
+
+  describe('health version', () => {
+    const fact = (at: number, check: 'passed' | 'failed' = 'passed', gatewayId = 'gw-1') => ({
+      org: 'acme',
+      gatewayId,
+      at,
+      check,
+    });
+
+    it('moves with a first heartbeat, a failed check and a recovery', () => {
+      const liveness = view();
+      const seen = [liveness.healthVersion('acme')];
+      liveness.merge([fact(1_000)], 1_000);
+      seen.push(liveness.healthVersion('acme'));
+      liveness.merge([fact(2_000, 'failed')], 2_000);
+      seen.push(liveness.healthVersion('acme'));
+      liveness.merge([fact(3_000)], 3_000);
+      seen.push(liveness.healthVersion('acme'));
+      expect(new Set(seen).size).toBe(4);
+      expect(liveness.healthVersion('globex')).toBe(0);
+    });
+
+    it('stays while a healthy gateway keeps beating, and for a late heartbeat', () => {
+      const liveness = view();
+      liveness.merge([fact(1_000)], 1_000);
+      const version = liveness.healthVersion('acme');
+      liveness.merge([fact(11_000), fact(21_000)], 21_000);
+      liveness.merge([fact(5_000)], 22_000);
+      expect(liveness.healthVersion('acme')).toBe(version);
+    });
+
+    it('moves when a gateway whose heartbeat ran out beats again', () => {
+      const liveness = view();
+      liveness.merge([fact(1_000)], 1_000);
+      const version = liveness.healthVersion('acme');
+      // Received before the old heartbeat ran out, merged after: health comes back at the merge.
+      liveness.merge([fact(60_500)], 61_500);
+      expect(liveness.healthVersion('acme')).not.toBe(version);
+    });
+  });
 });

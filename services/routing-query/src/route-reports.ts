@@ -101,11 +101,9 @@ export class RouteReports {
   /** True when the report started an ejection. */
   private apply(catalog: OrgCatalog, { poolId, gatewayId, outcome, at }: StampedReport): boolean {
     if (catalog.pools.get(poolId)?.members.has(gatewayId) !== true) return false;
-    const states = this.table.ejectionsOf(catalog.org, poolId);
-    const before = states.get(gatewayId);
+    const before = this.table.ejectionsOf(catalog.org, poolId).get(gatewayId);
     const next = reportOutcome(before, outcome, at, this.policy);
-    if (isForgettable(next, at, this.policy)) states.delete(gatewayId);
-    else states.set(gatewayId, next);
+    this.table.putEjection(catalog.org, poolId, gatewayId, isForgettable(next, at, this.policy) ? undefined : next);
     this.applied += 1;
     return startsEjection(before, next, at);
   }

@@ -54,6 +54,8 @@ export class RoutingTable {
   /** By org, then pool id: a catalog change of one org only looks at that org's pools. */
   private readonly memories = new Map<string, Map<string, RoutingMemory>>();
   private readonly ejections = new Map<string, Map<string, Map<string, EjectionState>>>();
+  /** By org: moves with every change of an ejection, so picks know to scan the pool again. */
+  private readonly ejectionVersions = new Map<string, number>();
 
   constructor(private readonly liveness: LivenessView) {}
 
@@ -81,7 +83,24 @@ export class RoutingTable {
     return memory;
   }
 
-  /** The pool's ejection states by gateway id; routing reads it as the pool's suspects. */
+  /**
+   * What picks in the org pass as `stateVersion`: it moves with the health of any gateway and with any ejection.
+   * Drain, zone and tags come from the catalog, whose every revision builds new member lists.
+   */
+  stateVersion(org: string): number {
+    return this.liveness.healthVersion(org) + (this.ejectionVersions.get(org) ?? 0);
+  }
+
+  /** Records a member's new ejection state; undefined forgets it. */
+  putEjection(org: string, poolId: string, gatewayId: string, state: EjectionState | undefined): void {
+    const states = this.ejectionsOf(org, poolId);
+    if (states.get(gatewayId) === state) return;
+    if (state === undefined) states.delete(gatewayId);
+    else states.set(gatewayId, state);
+    this.ejectionVersions.set(org, (this.ejectionVersions.get(org) ?? 0) + 1);
+  }
+
+  /** The pool's ejection states by gateway id, to read; routing reads it as the pool's suspects. */
   ejectionsOf(org: string, poolId: string): Map<string, EjectionState> {
     const pools = orgEntry(this.ejections, org);
     let states = pools.get(poolId);
@@ -130,6 +149,7 @@ export class RoutingTable {
       if (pool === undefined) ejections?.delete(poolId);
       else for (const gatewayId of states.keys()) if (!pool.members.has(gatewayId)) states.delete(gatewayId);
     }
+    this.ejectionVersions.set(catalog.org, (this.ejectionVersions.get(catalog.org) ?? 0) + 1);
   }
 }
 

@@ -72,6 +72,7 @@ export class RoutingView {
       random: Math.random,
       memory: this.table.memory(org, poolId),
       loadFreshMs: this.loadFreshMs,
+      stateVersion: this.table.stateVersion(org),
     };
   }
 

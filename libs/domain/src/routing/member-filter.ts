@@ -58,6 +58,9 @@ export function isSuspect(member: RoutingMember, filter: MemberFilter): boolean 
   return until !== undefined && filter.now < until;
 }
 
+const suspectEnd = (member: RoutingMember, filter: MemberFilter): number =>
+  filter.suspects?.get(member.gatewayId)?.until ?? Number.POSITIVE_INFINITY;
+
 export function rank(member: RoutingMember, filter: MemberFilter): number {
   let value = 0;
   if (member.draining) value += DRAINING;
@@ -76,11 +79,16 @@ export const isIdeal = (member: RoutingMember, filter: MemberFilter): boolean =>
 /** The outcome of running every stage over the whole pool: the members left, and what was filtered out. */
 export interface PoolScan {
   /** Indexes in the pool's member list of the members left after every stage, in pool order. */
-  readonly group: number[];
+  readonly group: readonly number[];
   readonly rank: number;
   readonly matched: number;
   readonly excluded: number;
   readonly draining: number;
+  /**
+   * Until when the scan holds by time alone: the earliest moment a usable member's heartbeat runs out or its
+   * ejection ends (Infinity when none will). Only new facts (a heartbeat, a report, a drain) change it sooner.
+   */
+  readonly stableUntil: number;
 }
 
 /** O(n): tags → health → exclude, then keeps the members of the lowest rank (drain → suspect → zone). */
@@ -90,6 +98,7 @@ export function scanPool(pool: RoutingPool, filter: MemberFilter): PoolScan {
   let matched = 0;
   let excluded = 0;
   let draining = 0;
+  let stableUntil = Number.POSITIVE_INFINITY;
   const { members } = pool;
   for (let index = 0; index < members.length; index += 1) {
     const member = members[index] as RoutingMember;
@@ -100,8 +109,11 @@ export function scanPool(pool: RoutingPool, filter: MemberFilter): PoolScan {
       excluded += 1;
       continue;
     }
-    if (!isHealthy(member.liveness, filter.now, filter.ttlMs)) continue;
+    const { liveness } = member;
+    if (liveness === undefined || !isHealthy(liveness, filter.now, filter.ttlMs)) continue;
+    stableUntil = Math.min(stableUntil, liveness.at + filter.ttlMs);
     const memberRank = rank(member, filter);
+    if ((memberRank & SUSPECT) !== 0) stableUntil = Math.min(stableUntil, suspectEnd(member, filter));
     if (memberRank > best) continue;
     if (memberRank < best) {
       best = memberRank;
@@ -109,5 +121,5 @@ export function scanPool(pool: RoutingPool, filter: MemberFilter): PoolScan {
     }
     group.push(index);
   }
-  return { group, rank: best, matched, excluded, draining };
+  return { group, rank: best, matched, excluded, draining, stableUntil };
 }

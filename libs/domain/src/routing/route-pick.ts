@@ -1,6 +1,7 @@
-import { isIdeal, isPanicRank, memberFilter, type MemberFilter, type PoolScan, scanPool } from './member-filter.js';
+import { isIdeal, isPanicRank, memberFilter, type MemberFilter, type PoolScan } from './member-filter.js';
 import { lessLoaded, otherRandomIndex, randomIndex, recordPick } from './pick-strategies.js';
 import { rendezvousIndex } from './rendezvous-hash.js';
+import { cachedScan } from './scan-cache.js';
 import type {
   PickContext,
   PickOutcome,
@@ -21,7 +22,8 @@ const SAMPLING_TRIES = 8;
  *
  * Cost: without a key, a few random draws usually find a member that passes every stage without falling back,
  * which is then a uniform (or round-robin, or two-choice) pick among exactly the members the stages leave, in
- * O(1) expected time. Only a key, or a pool where such members are rare, pays for one O(n) scan.
+ * O(1) expected time. Only a key, or a pool where such members are rare, needs the O(n) scan, which is reused
+ * while no fact changes (`stateVersion`) and no heartbeat or ejection runs out.
  */
 export function pickRoute(pool: RoutingPool, request: PickRequest, context: PickContext): PickOutcome {
   const filter = memberFilter(pool, request, context);
@@ -29,7 +31,7 @@ export function pickRoute(pool: RoutingPool, request: PickRequest, context: Pick
     const sampled = samplePick(pool, filter, context);
     if (sampled !== undefined) return picked(sampled, false);
   }
-  const scan = scanPool(pool, filter);
+  const scan = cachedScan(pool, request, filter, context);
   if (scan.group.length === 0) return refusal(pool, filter, scan);
   const index =
     request.key === undefined

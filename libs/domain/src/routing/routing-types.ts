@@ -1,4 +1,5 @@
 import type { Liveness } from '../health.js';
+import type { ScanCache } from './scan-cache.js';
 
 /** How a pool chooses among its usable members when the request carries no `key`. */
 export type RoutingStrategy = 'random' | 'round-robin' | 'least-loaded';
@@ -70,6 +71,8 @@ export interface RoutingMemory {
   /** Rendezvous hashes of the member ids of `hashedMembers`, index for index: a keyed pick hashes only the key. */
   hashedMembers: readonly RoutingMember[] | undefined;
   memberHashes: Uint32Array;
+  /** The last scans of every stage over the pool, reused while `PickContext.stateVersion` and the clock allow. */
+  scanCache: ScanCache | undefined;
 }
 
 export const newRoutingMemory = (): RoutingMemory => ({
@@ -77,6 +80,7 @@ export const newRoutingMemory = (): RoutingMemory => ({
   picksSinceReport: new Map(),
   hashedMembers: undefined,
   memberHashes: new Uint32Array(0),
+  scanCache: undefined,
 });
 
 /** Everything a pick needs besides the pool and the request: no clock or random source of its own. */
@@ -89,6 +93,13 @@ export interface PickContext {
   readonly memory: RoutingMemory;
   /** A load report older than this is not trusted (two heartbeat intervals). */
   readonly loadFreshMs: number;
+  /**
+   * A number the edge changes whenever a fact a pick reads may have changed, other than by time passing: a
+   * member's health (a heartbeat that revives or fails it), drain, zone or tags edited in place, or the pool's
+   * suspects. While it and the member list stay the same, a pick may reuse an earlier scan of the pool until a
+   * heartbeat runs out or an ejection ends. Absent: every pick reads every fact afresh.
+   */
+  readonly stateVersion?: number;
 }
 
 export interface RoutePicked {
