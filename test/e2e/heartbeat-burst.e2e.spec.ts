@@ -11,6 +11,7 @@ interface Stats {
   invalid: number;
   shed: number;
   queued: number;
+  kept: number;
 }
 
 interface Connz {
@@ -20,13 +21,18 @@ interface Connz {
 const GATEWAYS = Array.from({ length: 300 }, (_, i) => `gw-${i}`);
 // A cap far below the burst, so that this machine, however busy, cannot keep up and must shed.
 const MAX_RATE = 2000;
+const MAX_QUEUED = 5000;
+const TTL_MS = 4000;
 
 describe('a heartbeat burst far beyond what heartbeat-ingest may process', () => {
   const org = 'burst';
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await TestStack.start({ heartbeatTtl: '20s', env: { INGEST_MAX_RATE: String(MAX_RATE) } });
+    stack = await TestStack.start({
+      heartbeatTtl: `${TTL_MS / 1000}s`,
+      env: { INGEST_MAX_RATE: String(MAX_RATE), INGEST_MAX_QUEUED: String(MAX_QUEUED) },
+    });
     for (const gatewayId of GATEWAYS) await stack.client.ok(cmd(org, 'gateway.register'), { gatewayId });
   });
   afterAll(() => stack?.stop());
@@ -36,6 +42,21 @@ describe('a heartbeat burst far beyond what heartbeat-ingest may process', () =>
     (await (await fetch(`${stack.nats.monitorUrl}${path}`)).json()) as T;
   const ingestConnection = async () =>
     (await monitor<Connz>('/connz?limit=1024')).connections?.find((c) => c.name === 'heartbeat-ingest')?.cid;
+
+  const gatewayList = () =>
+    stack.client.ok<{ gateways: { gatewayId: string; healthy: boolean; lastHeartbeatAt: string }[] }>(
+      query(org, 'gateway.list'),
+      {},
+    );
+  const allHealthy = () =>
+    eventually(
+      async () => {
+        for (const gatewayId of GATEWAYS) stack.client.publish(heartbeat(org, gatewayId), { check: 'passed' });
+        return gatewayList();
+      },
+      (r) => r.gateways.length === GATEWAYS.length && r.gateways.every((g) => g.healthy),
+      { timeoutMs: 30_000, intervalMs: 500, label: 'every gateway healthy' },
+    );
 
   it('sheds and counts what it cannot process, stays connected, and keeps every gateway healthy', async () => {
     // Every gateway known to heartbeat-ingest and healthy before the burst.
@@ -84,5 +105,49 @@ describe('a heartbeat burst far beyond what heartbeat-ingest may process', () =>
     expect(list.gateways.filter((g) => !g.healthy)).toEqual([]);
     for (const gateway of list.gateways) expect(Date.parse(gateway.lastHeartbeatAt)).toBeGreaterThanOrEqual(started);
     expect(stack.service('heartbeat-ingest').logs()).toMatch(/shedding heartbeats/);
+  });
+
+  it('keeps the gateways it kept alive healthy through a flood of heartbeats from gateways it does not know', async () => {
+    await allHealthy();
+    const cid = await ingestConnection();
+    const before = await stats();
+    const unhealthySeen = new Set<string>();
+    let samples = 0;
+
+    // For three TTLs: the fleet beats every second as usual, while 8,000 heartbeats a second of never-seen gateway
+    // ids (four times the processing cap) fill the queue to its limit.
+    let forged = 0;
+    let lastBeat = 0;
+    let lastSample = 0;
+    const started = Date.now();
+    while (Date.now() - started < 3 * TTL_MS) {
+      const now = Date.now();
+      const due = Math.floor(((now - started) / 1000) * 8000);
+      for (; forged < due; forged += 1) stack.client.publish(heartbeat(org, `forged-${forged}`), { check: 'passed' });
+      if (now - lastBeat >= 1000) {
+        lastBeat = now;
+        for (const gatewayId of GATEWAYS) stack.client.publish(heartbeat(org, gatewayId), { check: 'passed' });
+      }
+      if (now - lastSample >= 500 && now - started > TTL_MS) {
+        lastSample = now;
+        samples += 1;
+        for (const g of (await gatewayList()).gateways) if (!g.healthy) unhealthySeen.add(g.gatewayId);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await stack.client.flush();
+
+    const after = await eventually(
+      () => stats(),
+      (s) => s.received - before.received >= forged && s.queued === 0,
+      { timeoutMs: 30_000, label: 'every heartbeat of the flood received and dealt with' },
+    );
+    // Under the old arrival order, the fleet's heartbeats were shed with the flood's and every gateway expired.
+    expect(samples).toBeGreaterThan(5);
+    expect([...unhealthySeen]).toEqual([]);
+    expect(after.shed - before.shed).toBeGreaterThan(0);
+    expect(after.unregistered - before.unregistered).toBeGreaterThan(0);
+    expect(after.kept).toBeGreaterThanOrEqual(GATEWAYS.length);
+    expect(await ingestConnection()).toBe(cid);
   });
 });

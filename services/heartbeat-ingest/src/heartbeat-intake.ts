@@ -12,6 +12,7 @@ import {
 } from '@gwpool/contracts';
 import { clip, plainJsonBody, WIRE_LIMITS } from '@gwpool/nats';
 import { Logger } from '@nestjs/common';
+import { IntakeQueue, type Tier } from './intake-queue.js';
 import type { HeartbeatRecord } from './liveness-recorder.js';
 
 const LOG_EVERY_MS = 10_000;
@@ -22,12 +23,23 @@ const loadOf = ({ activeConnections, capacity }: ReportedLoad): ReportedLoad =>
 /** How long one turn of processing may hold the event loop before the connection is read again. */
 const TURN_MS = 5;
 const CLOCK_EVERY = 64;
+/**
+ * A gateway keeps its seniority while this instance accepted one of its heartbeats within three TTLs: the queue group
+ * spreads a gateway's heartbeats over the instances, so one instance may not see it for a while.
+ */
+const LAPSE_TTLS = 3;
+/** Under overload a gateway's liveness is refreshed about four times per TTL; heartbeats in between can wait. */
+const REFRESH_TTLS = 0.25;
 
 /** The bodies nearly every gateway sends, recognised without parsing. */
 const CANONICAL = {
   passed: new TextEncoder().encode('{"check":"passed"}'),
   failed: new TextEncoder().encode('{"check":"failed"}'),
 } as const;
+
+/** A hint only, for ordering: the body is validated when processed. */
+const mayFail = (data: Uint8Array): boolean =>
+  Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes('failed');
 
 const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => {
   if (a.length !== b.length) return false;
@@ -60,10 +72,21 @@ interface Waiting {
 }
 
 export interface IntakeOptions {
-  /** Heartbeats waiting at most; beyond it, new gateways' heartbeats are shed until there is room. */
+  /** Heartbeats waiting at most; beyond it, newcomers' heartbeats are shed until there is room. */
   maxQueued: number;
   /** Heartbeats processed per second at most (0: as many as the CPU allows). */
   maxRate: number;
+  /** The heartbeat TTL: under overload each gateway is refreshed about four times per TTL (see IntakeQueue). */
+  ttlMs: number;
+}
+
+/** What this instance knows of a gateway whose heartbeats it accepts. */
+interface Standing {
+  /** When this instance began to accept its heartbeats without a lapse: older is served first under overload. */
+  since: number;
+  /** The arrival time of the last one accepted. */
+  last: number;
+  check: 'passed' | 'failed';
 }
 
 export interface IntakePorts {
@@ -88,10 +111,19 @@ export interface IntakePorts {
  * would cut it off as a slow consumer): it sheds, counting every heartbeat it drops, and what it keeps of each
  * gateway is the newest, so health stays right. The queue holds at most one entry per gateway, and at most
  * `maxQueued`: memory stays bounded.
+ *
+ * Under overload, which gateways stay alive is decided, not left to chance: served in turn, every gateway would wait
+ * longer than the TTL and all would expire together. A changed check goes first, then the gateways whose liveness needs
+ * refreshing, those this instance has kept alive longest first, then newcomers (see IntakeQueue). So the fleet that was healthy before a burst stays healthy,
+ * newcomers get what capacity is left, and a flood of unknown or forged gateways cannot starve known ones.
  */
 export class HeartbeatIntake {
   readonly counts: HeartbeatCounts = { received: 0, accepted: 0, unregistered: 0, invalid: 0, forbidden: 0, shed: 0 };
-  private readonly queue = new Map<string, Waiting>();
+  private readonly queue = new IntakeQueue<Waiting>();
+  private readonly standing = new Map<string, Standing>();
+  private readonly lapseMs: number;
+  private readonly refreshMs: number;
+  private lastPrune = Date.now();
   private scheduled = false;
   private stopped = false;
   private readonly logger = new Logger(HeartbeatIntake.name);
@@ -105,7 +137,10 @@ export class HeartbeatIntake {
   constructor(
     private readonly ports: IntakePorts,
     private readonly options: IntakeOptions,
-  ) {}
+  ) {
+    this.lapseMs = LAPSE_TTLS * options.ttlMs;
+    this.refreshMs = REFRESH_TTLS * options.ttlMs;
+  }
 
   get queued(): number {
     return this.queue.size;
@@ -126,16 +161,49 @@ export class HeartbeatIntake {
     else body = data.length > MAX_BODY_BYTES ? new OversizedBody(data.length) : data.slice();
     const waiting: Waiting = reply ? { subject, receivedAt, body, reply } : { subject, receivedAt, body };
     if (requestInfo) waiting.requestInfo = requestInfo;
-    const older = this.queue.get(subject);
-    if (older !== undefined) {
-      // Keeps its place in the queue, so a gateway that beats fast is not served ahead of the others.
-      this.queue.set(subject, waiting);
+    const standing = this.standing.get(subject);
+    const tier = this.tierOf(standing, data, body, receivedAt);
+    if (!this.queue.has(subject) && this.queue.size >= this.options.maxQueued) {
+      const room = tier === 'newcomer' || tier === 'fresh' ? undefined : this.queue.evict();
+      const why = `heartbeat-ingest is over capacity (${this.queue.size} heartbeats waiting)`;
+      if (room === undefined) return this.drop(waiting, 'shed', why);
+      this.drop(room, 'shed', `${why}; a known gateway's heartbeat took its place`);
+    }
+    const older = this.queue.put(subject, waiting, tier, standing?.since ?? receivedAt);
+    if (older !== undefined)
       this.drop(older, 'shed', `superseded by a newer heartbeat of the same gateway before it could be processed`);
-    } else if (this.queue.size >= this.options.maxQueued) {
-      this.drop(waiting, 'shed', `heartbeat-ingest is over capacity (${this.queue.size} heartbeats waiting)`);
-      return;
-    } else this.queue.set(subject, waiting);
     this.schedule();
+  }
+
+  /** Gateways this instance keeps alive (accepted one of their heartbeats within three TTLs). */
+  get kept(): number {
+    return this.standing.size;
+  }
+
+  private tierOf(standing: Standing | undefined, data: Uint8Array, body: Waiting['body'], at: number): Tier {
+    if (standing === undefined || at - standing.last > this.lapseMs) return 'newcomer';
+    const check = typeof body === 'string' ? body : body instanceof OversizedBody ? standing.check : undefined;
+    const failing = check === undefined ? mayFail(data) : check === 'failed';
+    if (failing !== (standing.check === 'failed')) return 'news';
+    return at - standing.last >= this.refreshMs ? 'due' : 'fresh';
+  }
+
+  private stand(subject: string, at: number, check: 'passed' | 'failed'): void {
+    const standing = this.standing.get(subject);
+    if (standing === undefined || at - standing.last > this.lapseMs)
+      this.standing.set(subject, { since: at, last: at, check });
+    else if (at >= standing.last) {
+      standing.last = at;
+      standing.check = check;
+    }
+  }
+
+  /** Forgets gateways whose seniority has lapsed, at most once per lapse: memory stays bounded by the live fleet. */
+  private prune(now: number): void {
+    if (now - this.lastPrune < Math.min(this.lapseMs, 60_000)) return;
+    this.lastPrune = now;
+    for (const [subject, standing] of this.standing)
+      if (now - standing.last > this.lapseMs) this.standing.delete(subject);
   }
 
   /** Processes what is waiting, then stops taking more (what arrives after is shed). */
@@ -159,9 +227,10 @@ export class HeartbeatIntake {
     const started = performance.now();
     let allowed = this.allowed();
     let n = 0;
-    for (const [subject, waiting] of this.queue) {
-      if (allowed <= 0) break;
-      this.queue.delete(subject);
+    this.prune(Date.now());
+    while (allowed > 0) {
+      const waiting = this.queue.shift();
+      if (waiting === undefined) break;
       this.process(waiting);
       allowed -= 1;
       n += 1;
@@ -225,6 +294,7 @@ export class HeartbeatIntake {
       const why = `heartbeat of '${target.gatewayId}' in org '${target.org}' is not valid`;
       return this.drop(waiting, 'invalid', why);
     }
+    this.stand(waiting.subject, waiting.receivedAt, check);
     this.counts.accepted += 1;
     this.ports.metrics?.accepted();
     if (waiting.reply) this.ports.reply(waiting.reply, { accepted: true });

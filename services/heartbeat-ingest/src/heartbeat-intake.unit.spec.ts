@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { LivenessRecord } from '@gwpool/read-model';
 import { HeartbeatIntake, type IntakeOptions } from './heartbeat-intake.js';
 
@@ -5,24 +6,31 @@ const encode = (text: string) => new TextEncoder().encode(text);
 const PASSED = encode('{"check":"passed"}');
 const FAILED = encode('{"check":"failed"}');
 const subject = (gatewayId: string, org = 'acme') => `gwpool.v1.${org}.heartbeat.${gatewayId}`;
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+// The intake processes in a setImmediate; one queued after it runs after it, however busy the machine.
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 function intake(options: Partial<IntakeOptions> = {}, registered = (_org: string, id: string) => id !== 'stranger') {
   const recorded = new Map<string, LivenessRecord>();
+  /** Arrival times of every heartbeat accepted, by gateway. */
+  const accepted = new Map<string, number[]>();
   const replies: { subject: string; body: object }[] = [];
   const heartbeats = new HeartbeatIntake(
     {
       isRegistered: registered,
-      record: (record, key) => (recorded.set(key, record), true),
+      record: (record, key) => {
+        recorded.set(key, record);
+        accepted.set(record.gatewayId, [...(accepted.get(record.gatewayId) ?? []), record.at]);
+        return true;
+      },
       reply: (to, body) => replies.push({ subject: to, body }),
     },
-    { maxQueued: 1000, maxRate: 0, ...options },
+    { maxQueued: 1000, maxRate: 0, ttlMs: 5000, ...options },
   );
   const balanced = () => {
     const { received, accepted, unregistered, invalid, forbidden, shed } = heartbeats.counts;
     return received === accepted + unregistered + invalid + forbidden + shed + heartbeats.queued;
   };
-  return { heartbeats, recorded, replies, balanced };
+  return { heartbeats, recorded, accepted, replies, balanced };
 }
 
 describe('the heartbeat intake', () => {
@@ -107,7 +115,7 @@ describe('the heartbeat intake', () => {
         record: (_record, key) => (recorded.push(key), true),
         reply: (_to, body) => replies.push(body),
       },
-      { maxQueued: 1000, maxRate: 0 },
+      { maxQueued: 1000, maxRate: 0, ttlMs: 5000 },
     );
 
     heartbeats.offer(subject('gw-1'), encode('not json'), '_INBOX.1', 'globex');
@@ -171,6 +179,81 @@ describe('the heartbeat intake', () => {
       },
       { subject: '_INBOX.new', body: { accepted: true } },
     ]);
+  });
+
+  describe('under overload (simulated clock: 100 heartbeats a second processed at most, TTL 5 s)', () => {
+    beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+    afterEach(() => jest.useRealTimers());
+
+    /** Each gateway beats once a second for `seconds`; returns the longest gap between its accepted heartbeats. */
+    function simulate(fleets: { ids: string[]; from: number; body?: (id: string, second: number) => Uint8Array }[]) {
+      const { heartbeats, balanced, accepted } = intake({ maxRate: 100, maxQueued: 100_000, ttlMs: 5000 });
+      const start = Date.now();
+      for (let second = 0; second < 40; second += 1) {
+        // Spread over the second, as independent gateways beat; the intake's turns run in between.
+        const beats = fleets
+          .filter(({ from }) => second >= from)
+          .flatMap(({ ids, body }) =>
+            ids.map((id, i) => ({ at: start + second * 1000 + Math.floor((i * 1000) / ids.length), id, body })),
+          )
+          .sort((a, b) => a.at - b.at);
+        for (const { at, id, body } of beats) {
+          jest.advanceTimersByTime(at - Date.now());
+          heartbeats.offer(subject(id), body?.(id, second) ?? PASSED);
+        }
+      }
+      jest.advanceTimersByTime(start + 40_000 - Date.now());
+      const gapOf = (id: string) => {
+        const times = accepted.get(id) ?? [];
+        let gap = times.length === 0 ? Number.POSITIVE_INFINITY : 0;
+        for (let i = 1; i < times.length; i += 1) gap = Math.max(gap, (times[i] ?? 0) - (times[i - 1] ?? 0));
+        return gap;
+      };
+      return { heartbeats, balanced, accepted, gapOf };
+    }
+
+    const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+    it('keeps the gateways it kept alive before a burst of newcomers alive, and gives the newcomers what is left', () => {
+      const steady = ids('steady', 20);
+      const burst = ids('burst', 2000);
+      const { heartbeats, balanced, accepted, gapOf } = simulate([
+        { ids: steady, from: 0 },
+        { ids: burst, from: 10 },
+      ]);
+
+      // Served in turn, each of 2,020 gateways would wait 20 s at 100 a second: far past the TTL.
+      for (const id of steady) expect(gapOf(id)).toBeLessThanOrEqual(2500);
+      const kept = burst.filter((id) => gapOf(id) <= 5000).length;
+      // About 100/s × 1.25 s refresh interval, less the steady fleet's share, stay alive continuously.
+      expect(kept).toBeGreaterThan(50);
+      expect(accepted.size).toBeGreaterThan(steady.length + kept);
+      expect(heartbeats.counts.shed).toBeGreaterThan(50_000);
+      expect(balanced()).toBe(true);
+    });
+
+    it("processes a known gateway's changed check ahead of everything else waiting", () => {
+      const failingFrom = 1_000_000 + 20_000;
+      const { accepted } = simulate([
+        { ids: ids('steady', 20), from: 0 },
+        { ids: ids('burst', 2000), from: 5 },
+        { ids: ['flaky'], from: 0, body: (_id, second) => (second >= 20 ? FAILED : PASSED) },
+      ]);
+
+      // Its first failed heartbeat, read at 20 s, is the one recorded, not a later one.
+      expect((accepted.get('flaky') ?? []).find((at) => at >= failingFrom)).toBe(failingFrom);
+    });
+
+    it('forgets the standing of gateways silent for three TTLs, so memory follows the live fleet', () => {
+      const { heartbeats } = simulate([{ ids: ids('gone', 50), from: 0 }]);
+      expect(heartbeats.kept).toBe(50);
+
+      jest.advanceTimersByTime(16_000);
+      heartbeats.offer(subject('late'), PASSED);
+      jest.advanceTimersByTime(10);
+
+      expect(heartbeats.kept).toBe(1);
+    });
   });
 
   it('keeps no reference to the buffer a heartbeat was read from', () => {

@@ -33,6 +33,7 @@ export class HeartbeatController {
       forbidden,
       shed,
       queued: this.intake.queued,
+      kept: this.intake.kept,
       backlog: this.recorder.backlog,
       unstored: this.writer.unstored,
       storeRetries: this.writer.storeRetries,

@@ -46,7 +46,7 @@ const intake = new HeartbeatIntake(
     reply: (subject, body) => nc.publish(subject, JSON.stringify(body)),
     metrics,
   },
-  { maxQueued: settings.ingestMaxQueued, maxRate: settings.ingestMaxRate },
+  { maxQueued: settings.ingestMaxQueued, maxRate: settings.ingestMaxRate, ttlMs: settings.heartbeatTtlMs },
 );
 await startMicroservice(
   HeartbeatIngestModule.register({
