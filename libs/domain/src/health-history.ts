@@ -80,31 +80,59 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * lags behind another's never records an older state over a newer one.
  */
 export function healthTransitions(history: HealthHistory, inputs: HealthInputs): HealthEvent[] {
-  const { liveness, now, ttlMs } = inputs;
   const events: HealthEvent[] = [];
   const registered = new Set<string>();
   for (const gatewayId of inputs.registered) {
     registered.add(gatewayId);
-    const last = history.get(gatewayId);
-    const seen = liveness(gatewayId);
-    const healthy = isHealthy(seen, now, ttlMs);
-    if (healthy === (last?.healthy ?? false)) continue;
-    if (healthy && seen) {
-      if (last === undefined || seen.at > last.at)
-        events.push({ type: 'GatewayBecameHealthy', data: { gatewayId, at: iso(seen.at) } });
-      continue;
-    }
-    const failed = seen !== undefined && seen.check === 'failed';
-    // No known heartbeat at all (the stored liveness was lost): it expired, and now is the best time known.
-    const at = seen === undefined ? now : failed ? seen.at : Math.min(healthyUntil(seen, ttlMs), now);
-    if (last !== undefined && at <= last.at) continue;
-    const reason: UnhealthyReason = failed ? 'check-failed' : 'heartbeat-expired';
-    events.push({ type: 'GatewayBecameUnhealthy', data: { gatewayId, reason, at: iso(at) } });
+    const event = transitionOf(history, gatewayId, inputs);
+    if (event) events.push(event);
   }
+  const { now } = inputs;
   for (const [gatewayId, last] of history) {
     if (!last.healthy || registered.has(gatewayId)) continue;
     const at = Math.max(inputs.deregisteredAt(gatewayId) ?? now, last.at);
     events.push({ type: 'GatewayBecameUnhealthy', data: { gatewayId, reason: 'deregistered', at: iso(at) } });
   }
   return events;
+}
+
+/**
+ * The transitions of only the registered gateways among `beating` (those that just sent a heartbeat), with the same
+ * rules as `healthTransitions`: what a batch of heartbeats changed costs what the batch holds, not what the org
+ * holds. Expiries and deregistrations of the others are left to the next full round.
+ */
+export function beatTransitions(
+  history: HealthHistory,
+  inputs: Pick<HealthInputs, 'liveness' | 'now' | 'ttlMs'> & { isRegistered: (gatewayId: string) => boolean },
+  beating: Iterable<string>,
+): HealthEvent[] {
+  const events: HealthEvent[] = [];
+  for (const gatewayId of new Set(beating)) {
+    if (!inputs.isRegistered(gatewayId)) continue;
+    const event = transitionOf(history, gatewayId, inputs);
+    if (event) events.push(event);
+  }
+  return events;
+}
+
+function transitionOf(
+  history: HealthHistory,
+  gatewayId: string,
+  { liveness, now, ttlMs }: Pick<HealthInputs, 'liveness' | 'now' | 'ttlMs'>,
+): HealthEvent | undefined {
+  const last = history.get(gatewayId);
+  const seen = liveness(gatewayId);
+  const healthy = isHealthy(seen, now, ttlMs);
+  if (healthy === (last?.healthy ?? false)) return undefined;
+  if (healthy && seen) {
+    if (last === undefined || seen.at > last.at)
+      return { type: 'GatewayBecameHealthy', data: { gatewayId, at: iso(seen.at) } };
+    return undefined;
+  }
+  const failed = seen !== undefined && seen.check === 'failed';
+  // No known heartbeat at all (the stored liveness was lost): it expired, and now is the best time known.
+  const at = seen === undefined ? now : failed ? seen.at : Math.min(healthyUntil(seen, ttlMs), now);
+  if (last !== undefined && at <= last.at) return undefined;
+  const reason: UnhealthyReason = failed ? 'check-failed' : 'heartbeat-expired';
+  return { type: 'GatewayBecameUnhealthy', data: { gatewayId, reason, at: iso(at) } };
 }

@@ -1,4 +1,5 @@
 import {
+  beatTransitions,
   evolveHealth,
   type HealthEvent,
   type HealthHistory,
@@ -87,5 +88,41 @@ describe('the health stream schema', () => {
     expect(
       storedEventError(event({ gatewayId: 'gw-1', reason: 'check-failed', at: t(1), __proto__x: 1 }), stream),
     ).toMatch(/not allowed/);
+  });
+
+  it('records for a batch of heartbeats only what those gateways changed, leaving the rest of the org to the sweep', () => {
+    const history = fold([
+      { type: 'GatewayBecameHealthy', data: { gatewayId: 'quiet', at: t(100) } },
+      { type: 'GatewayBecameHealthy', data: { gatewayId: 'gone', at: t(100) } },
+      { type: 'GatewayBecameHealthy', data: { gatewayId: 'failing', at: t(100) } },
+    ]);
+    const liveness: Record<string, Liveness> = {
+      quiet: { at: 100, check: 'passed' },
+      failing: { at: 4000, check: 'failed' },
+      fresh: { at: 4100, check: 'passed' },
+      stranger: { at: 4100, check: 'passed' },
+    };
+    const registered = new Set(['quiet', 'failing', 'fresh']);
+    const beats = { liveness: (id: string) => liveness[id], now: 4200, ttlMs: TTL };
+
+    // 'quiet' has expired and 'gone' was deregistered, but neither just beat; 'stranger' is not registered.
+    expect(
+      beatTransitions(history, { ...beats, isRegistered: (id) => registered.has(id) }, [
+        'failing',
+        'fresh',
+        'stranger',
+        'fresh',
+      ]),
+    ).toEqual([
+      { type: 'GatewayBecameUnhealthy', data: { gatewayId: 'failing', reason: 'check-failed', at: t(4000) } },
+      { type: 'GatewayBecameHealthy', data: { gatewayId: 'fresh', at: t(4100) } },
+    ]);
+    // The full round finds the rest, by the same rules.
+    expect(healthTransitions(history, { ...beats, registered, deregisteredAt: () => undefined })).toEqual([
+      { type: 'GatewayBecameUnhealthy', data: { gatewayId: 'quiet', reason: 'heartbeat-expired', at: t(1100) } },
+      { type: 'GatewayBecameUnhealthy', data: { gatewayId: 'failing', reason: 'check-failed', at: t(4000) } },
+      { type: 'GatewayBecameHealthy', data: { gatewayId: 'fresh', at: t(4100) } },
+      { type: 'GatewayBecameUnhealthy', data: { gatewayId: 'gone', reason: 'deregistered', at: t(4200) } },
+    ]);
   });
 });

@@ -153,7 +153,13 @@ export class HealthPublisher {
   async checkGateways(facts: readonly LivenessFact[], now = Date.now()): Promise<void> {
     // The first sweep once caught up covers every gateway.
     if (!this.active || !this.live()) return;
-    await this.recorder.record(new Set(facts.map((fact) => fact.org)), now);
+    const beating = new Map<string, string[]>();
+    for (const { org, gatewayId } of facts) {
+      const ids = beating.get(org);
+      if (ids) ids.push(gatewayId);
+      else beating.set(org, [gatewayId]);
+    }
+    await this.recorder.recordBeats(beating, now);
     if (!this.active) return;
     const done = new Set<string>();
     for (const { org, gatewayId } of facts) {

@@ -1,4 +1,5 @@
 import {
+  beatTransitions,
   evolveHealth,
   type HealthEvent,
   type HealthHistory,
@@ -26,6 +27,8 @@ interface Deregistration {
 
 /** A lost race re-reads the stream and decides again; past this many, the next sweep tries again. */
 const MAX_ATTEMPTS = 5;
+/** Orgs recorded at once: each is its own stream, so one org's append never waits for another's. */
+const ORGS_AT_ONCE = 8;
 
 /**
  * Records each gateway's health transitions in its org's health stream (`gwpool-health-{org}`), once each: it
@@ -78,19 +81,36 @@ export class HealthRecorder {
 
   /** Records the transitions of these orgs as of `now`; an org whose append fails is tried again next time. */
   async record(orgs: Iterable<string>, now: number): Promise<void> {
-    for (const org of orgs) {
+    await this.eachOrg(orgs, (org) => this.recordOrg(org, now, (entry) => this.transitions(org, entry, now)));
+  }
+
+  /**
+   * Records what the gateways that just beat changed, by org, as of `now`. Only those gateways are judged: at ten
+   * times the design load a batch of heartbeats touches a hundred orgs, and judging each whole org per batch held
+   * the projector and its database for seconds. Expiries and deregistrations wait for the next full round.
+   */
+  async recordBeats(beating: ReadonlyMap<string, readonly string[]>, now: number): Promise<void> {
+    await this.eachOrg(beating.keys(), (org) =>
+      this.recordOrg(org, now, (entry) => this.beatTransitions(org, entry, beating.get(org) ?? [], now)),
+    );
+  }
+
+  private async eachOrg(orgs: Iterable<string>, work: (org: string) => Promise<void>): Promise<void> {
+    const all = [...orgs];
+    const one = async (org: string) => {
       try {
-        await this.recordOrg(org, now);
+        await work(org);
       } catch (error) {
         this.logger.warn(`could not record the health transitions of org '${org}': ${String(error)}`);
       }
-    }
+    };
+    for (let i = 0; i < all.length; i += ORGS_AT_ONCE) await Promise.all(all.slice(i, i + ORGS_AT_ONCE).map(one));
   }
 
-  private async recordOrg(org: string, now: number): Promise<void> {
+  private async recordOrg(org: string, now: number, decide: (entry: OrgHealth) => HealthEvent[]): Promise<void> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       const entry = await this.entry(org);
-      const events = this.transitions(org, entry, now);
+      const events = decide(entry);
       if (events.length === 0) return;
       try {
         const expected = entry.revision < 0 ? 'no_stream' : entry.revision;
@@ -119,6 +139,20 @@ export class HealthRecorder {
       now,
       ttlMs: this.ttlMs,
     });
+  }
+
+  private beatTransitions(org: string, entry: OrgHealth, beating: readonly string[], now: number): HealthEvent[] {
+    const catalog = this.catalog.get(org);
+    return beatTransitions(
+      entry.history,
+      {
+        isRegistered: (gatewayId) => catalog?.gateways.has(gatewayId) ?? false,
+        liveness: (gatewayId) => this.liveness.get(org, gatewayId),
+        now,
+        ttlMs: this.ttlMs,
+      },
+      beating,
+    );
   }
 
   private toNew(org: string, event: HealthEvent, now: number) {
