@@ -41,16 +41,22 @@ export interface BurstFigures {
   memory: { label: string; beforeMb: number; afterMb: number; peakMb: number }[];
   pickP99IdleMs: number;
   pickP99BurstMs: number;
+  /** p50 and p90 beside the p99s, to tell a slower whole from a longer tail. */
+  pickP50IdleMs: number;
+  pickP50BurstMs: number;
+  pickP90IdleMs: number;
+  pickP90BurstMs: number;
   /** Burst gateways healthy right after the burst. */
   healthyAfter: number;
   /** Share of one core each process used during the burst, in %. */
   cpuPercent: Record<string, number>;
 }
 
-const p99 = (result: RequestLoadResult): number => {
+const quantile = (result: RequestLoadResult, q: number): number => {
   const sorted = [...result.samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
 };
+const p99 = (result: RequestLoadResult): number => quantile(result, 0.99);
 
 interface Stats {
   received: number;
@@ -188,6 +194,10 @@ export async function burstExperiment(
     }),
     pickP99IdleMs: p99(idle),
     pickP99BurstMs: p99(burst),
+    pickP50IdleMs: quantile(idle, 0.5),
+    pickP50BurstMs: quantile(burst, 0.5),
+    pickP90IdleMs: quantile(idle, 0.9),
+    pickP90BurstMs: quantile(burst, 0.9),
     healthyAfter,
     cpuPercent,
   };

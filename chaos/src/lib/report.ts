@@ -78,7 +78,8 @@ function describeBurst(b: BurstFigures): string[] {
       .map((m) => `${m.label} ${m.beforeMb.toFixed(0)} -> ${m.afterMb.toFixed(0)} MB (peak ${m.peakMb.toFixed(0)})`)
       .join(', ')}`,
     `  route.pick p99: ${b.pickP99IdleMs.toFixed(1)} ms idle, ${b.pickP99BurstMs.toFixed(1)} ms during the burst ` +
-      `(${ratio.toFixed(2)}x; target <= 3x: ${ratio <= 3 ? 'met' : 'NOT met'})`,
+      `(${ratio.toFixed(2)}x; target <= 3x: ${ratio <= 3 ? 'met' : 'NOT met'}); p50 ${b.pickP50IdleMs.toFixed(1)} and ` +
+      `${b.pickP50BurstMs.toFixed(1)} ms, p90 ${b.pickP90IdleMs.toFixed(1)} and ${b.pickP90BurstMs.toFixed(1)} ms`,
     `  burst gateways healthy right after it: ${n(b.healthyAfter)} of ${n(b.gateways)}`,
     '  the generator stands in for remote gateways and runs at nice 10; heartbeat-ingest lowers itself to nice 10 ' +
       '(INGEST_NICE)',
