@@ -124,7 +124,8 @@ describe('routing beyond random, with two routing-query instances', () => {
     );
     const hits = await distribution(poolId, 200);
     expect(hits.get('gw-a')).toBeUndefined();
-    // Both instances hold the ejection; only the one that took the third report counts it.
+    // Both instances hold the ejection, having heard of the reports in their own orders; only the instance that took
+    // the latest of the three counts it.
     expect(await routingMetric('gwpool_route_ejections_total')).toBe(ejectionsBefore + 1);
     const after = await picksPerInstance();
     expect(after).toHaveLength(2);

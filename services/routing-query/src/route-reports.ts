@@ -6,8 +6,8 @@ import {
   isRecord,
   isToken,
   type OrgCatalog,
+  ejectionTrigger,
   reportOutcome,
-  startsEjection,
 } from '@gwpool/domain';
 import type { CatalogFollower } from '@gwpool/log-followers';
 import { RefusalLog } from '@gwpool/nats';
@@ -93,19 +93,19 @@ export class RouteReports {
       outcome: report.outcome,
       at: now,
     };
-    // Counted only here, where the report was taken: every instance applies it, so the sum counts it once.
-    if (this.apply(catalog, stamped)) this.metrics?.ejected();
+    this.apply(catalog, stamped);
     this.nc.publish(ROUTE_REPORTS_SUBJECT, JSON.stringify(stamped));
   }
 
-  /** True when the report started an ejection. */
-  private apply(catalog: OrgCatalog, { poolId, gatewayId, outcome, at }: StampedReport): boolean {
-    if (catalog.pools.get(poolId)?.members.has(gatewayId) !== true) return false;
+  private apply(catalog: OrgCatalog, { origin, poolId, gatewayId, outcome, at }: StampedReport): void {
+    if (catalog.pools.get(poolId)?.members.has(gatewayId) !== true) return;
     const before = this.table.ejectionsOf(catalog.org, poolId).get(gatewayId);
-    const next = reportOutcome(before, outcome, at, this.policy);
+    const next = reportOutcome(before, outcome, at, this.policy, origin);
     this.table.putEjection(catalog.org, poolId, gatewayId, isForgettable(next, at, this.policy) ? undefined : next);
     this.applied += 1;
-    return startsEjection(before, next, at);
+    // Every instance applies every report, in the order it hears of them; all agree on which report started an
+    // ejection, and only the instance that took that one counts it, so the sum over instances counts it once.
+    if (ejectionTrigger(before, next, at)?.by === this.origin) this.metrics?.ejected();
   }
 
   stop(): void {

@@ -16,6 +16,12 @@ export const DEFAULT_EJECTION_POLICY: EjectionPolicy = {
   maxEjectionMs: 300_000,
 };
 
+/** A report as every holder of the state stamps it: when it was taken, and by whom (an opaque id). */
+export interface ReportStamp {
+  readonly at: number;
+  readonly by: string;
+}
+
 /** Passive ejection state of one (pool, gateway); plain data, replaced on every report. */
 export interface EjectionState {
   /** Consecutive `failed` reports since the last `ok` or ejection. */
@@ -24,6 +30,10 @@ export interface EjectionState {
   readonly level: number;
   /** When the current or last ejection ends (epoch ms); suspect while `now < until`. 0 when never ejected. */
   readonly until: number;
+  /** The latest-stamped of the `failures` in a row (see `ejectionTrigger`). */
+  readonly lastFailure?: ReportStamp;
+  /** The latest-stamped of the failures that started the current or last ejection. */
+  readonly trigger?: ReportStamp;
 }
 
 export const NEVER_EJECTED: EjectionState = { failures: 0, level: 0, until: 0 };
@@ -70,23 +80,41 @@ export function reportOutcome(
   outcome: CallerOutcome,
   now: number,
   policy = DEFAULT_EJECTION_POLICY,
+  by = '',
 ): EjectionState {
   const current = state ?? NEVER_EJECTED;
   const suspect = isSuspectAt(current, now);
+  const kept = current.trigger === undefined ? {} : { trigger: current.trigger };
   if (outcome === 'ok') {
-    if (suspect) return { failures: 0, level: current.level, until: now };
-    return current.failures === 0 ? current : { ...current, failures: 0 };
+    if (suspect) return { failures: 0, level: current.level, until: now, ...kept };
+    return current.failures === 0 ? current : { failures: 0, level: current.level, until: current.until, ...kept };
   }
   if (suspect) return current;
   const failures = current.failures + 1;
-  if (failures < policy.failuresToEject) return { ...current, failures };
+  const lastFailure = later(current.lastFailure, { at: now, by });
+  if (failures < policy.failuresToEject) return { ...current, failures, lastFailure };
   const level = Math.min(decayedLevel(current, now, policy) + 1, maxLevel(policy));
-  return { failures: 0, level, until: now + ejectionMs(level, policy) };
+  return { failures: 0, level, until: now + ejectionMs(level, policy), trigger: lastFailure };
 }
+
+const later = (a: ReportStamp | undefined, b: ReportStamp): ReportStamp =>
+  a !== undefined && (a.at > b.at || (a.at === b.at && a.by > b.by)) ? a : b;
 
 /** True when a report taken at `now` moved the member from usable to suspect: one ejection, for counting. */
 export const startsEjection = (before: EjectionState | undefined, after: EjectionState, now: number): boolean =>
   !isSuspectAt(before, now) && isSuspectAt(after, now);
+
+/**
+ * Who counts the ejection this report started, if it started one: the taker of the latest-stamped of the failures
+ * that started it. Holders that apply the same reports in different orders (each instance takes some and is told
+ * of the others) agree on it, so summed over them each ejection is counted once. They can disagree only when more
+ * failures than needed arrive at once, some of them while the member is already suspect in one holder's order.
+ */
+export const ejectionTrigger = (
+  before: EjectionState | undefined,
+  after: EjectionState,
+  now: number,
+): ReportStamp | undefined => (startsEjection(before, after, now) ? after.trigger : undefined);
 
 /** True when the state says nothing a fresh one would not: the entry can be dropped to bound memory. */
 export const isForgettable = (state: EjectionState, now: number, policy = DEFAULT_EJECTION_POLICY): boolean =>

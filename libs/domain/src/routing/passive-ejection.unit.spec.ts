@@ -3,6 +3,7 @@ import {
   DEFAULT_EJECTION_POLICY,
   type EjectionState,
   ejectionMs,
+  ejectionTrigger,
   isForgettable,
   reportOutcome,
   startsEjection,
@@ -109,6 +110,42 @@ describe('passive ejection', () => {
     expect(counted(...fail3(0), [5 * S, 'ok'], ...fail3(6 * S))).toEqual([2, 6 * S + 2]);
     // Ran out, then failed three times again: counted again.
     expect(counted(...fail3(0), ...fail3(40 * S))).toEqual([2, 40 * S + 2]);
+  });
+
+  it('names the same report as the trigger in every order the reports are applied, so summed counts count it once', () => {
+    type Report = { at: number; by: string };
+    const permutations = (items: Report[]): Report[][] =>
+      items.length <= 1
+        ? [items]
+        : items.flatMap((item, i) => permutations(items.filter((_, j) => j !== i)).map((rest) => [item, ...rest]));
+    /** How many ejections `holder` counts, applying the reports in this order. */
+    const countedBy = (holder: string, order: Report[]): number => {
+      let state: EjectionState | undefined;
+      let counted = 0;
+      for (const { at, by } of order) {
+        const next = reportOutcome(state, 'failed', at, undefined, by);
+        if (ejectionTrigger(state, next, at)?.by === holder) counted += 1;
+        state = next;
+      }
+      return counted;
+    };
+    // Three failed reports, taken by two instances; the last two with the same stamp, told apart by taker.
+    for (const reports of [
+      [
+        { at: 1, by: 'a' },
+        { at: 2, by: 'b' },
+        { at: 3, by: 'a' },
+      ],
+      [
+        { at: 1, by: 'a' },
+        { at: 5, by: 'a' },
+        { at: 5, by: 'b' },
+      ],
+    ]) {
+      const orders = permutations(reports);
+      for (const seenByA of orders)
+        for (const seenByB of orders) expect(countedBy('a', seenByA) + countedBy('b', seenByB)).toBe(1);
+    }
   });
 
   it('can be forgotten once nothing is pending and the level has decayed', () => {
