@@ -48,6 +48,13 @@ describe('a heartbeat burst far beyond what heartbeat-ingest may process', () =>
       query(org, 'gateway.list'),
       {},
     );
+  /** The stats once at least `sent` more heartbeats than `before` were received and none waits. */
+  const dealtWith = (before: Stats, sent: number) =>
+    eventually(
+      () => stats(),
+      (s) => s.received - before.received >= sent && s.queued === 0,
+      { timeoutMs: 30_000, label: 'every heartbeat sent received and dealt with' },
+    );
   const allHealthy = () =>
     eventually(
       async () => {
@@ -60,14 +67,7 @@ describe('a heartbeat burst far beyond what heartbeat-ingest may process', () =>
 
   it('sheds and counts what it cannot process, stays connected, and keeps every gateway healthy', async () => {
     // Every gateway known to heartbeat-ingest and healthy before the burst.
-    await eventually(
-      async () => {
-        for (const gatewayId of GATEWAYS) stack.client.publish(heartbeat(org, gatewayId), { check: 'passed' });
-        return stack.client.ok<{ gateways: { healthy: boolean }[] }>(query(org, 'gateway.list'), {});
-      },
-      (r) => r.gateways.length === GATEWAYS.length && r.gateways.every((g) => g.healthy),
-      { timeoutMs: 30_000, intervalMs: 500, label: 'every gateway healthy' },
-    );
+    await allHealthy();
     const cid = await ingestConnection();
     const before = await stats();
     const slowBefore = (await monitor<{ slow_consumers: number }>('/varz')).slow_consumers;
@@ -83,11 +83,7 @@ describe('a heartbeat burst far beyond what heartbeat-ingest may process', () =>
     }
     await stack.client.flush();
 
-    const after = await eventually(
-      () => stats(),
-      (s) => s.received - before.received >= sent && s.queued === 0,
-      { timeoutMs: 30_000, label: 'every heartbeat of the burst received and dealt with' },
-    );
+    const after = await dealtWith(before, sent);
     const delta = (key: keyof Stats) => after[key] - before[key];
     expect(delta('shed')).toBeGreaterThan(0);
     // Every heartbeat received is accounted for exactly once: processed, dropped as invalid or unregistered, or shed.
@@ -99,9 +95,7 @@ describe('a heartbeat burst far beyond what heartbeat-ingest may process', () =>
     expect(await ingestConnection()).toBe(cid);
     expect((await monitor<{ slow_consumers: number }>('/varz')).slow_consumers).toBe(slowBefore);
     // What was kept of each gateway is its newest heartbeat: all of them are still healthy and routable.
-    const list = await stack.client.ok<{
-      gateways: { gatewayId: string; healthy: boolean; lastHeartbeatAt: string }[];
-    }>(query(org, 'gateway.list'), {});
+    const list = await gatewayList();
     expect(list.gateways.filter((g) => !g.healthy)).toEqual([]);
     for (const gateway of list.gateways) expect(Date.parse(gateway.lastHeartbeatAt)).toBeGreaterThanOrEqual(started);
     expect(stack.service('heartbeat-ingest').logs()).toMatch(/shedding heartbeats/);
@@ -137,11 +131,7 @@ describe('a heartbeat burst far beyond what heartbeat-ingest may process', () =>
     }
     await stack.client.flush();
 
-    const after = await eventually(
-      () => stats(),
-      (s) => s.received - before.received >= forged && s.queued === 0,
-      { timeoutMs: 30_000, label: 'every heartbeat of the flood received and dealt with' },
-    );
+    const after = await dealtWith(before, forged);
     // Under the old arrival order, the fleet's heartbeats were shed with the flood's and every gateway expired.
     expect(samples).toBeGreaterThan(5);
     expect([...unhealthySeen]).toEqual([]);
