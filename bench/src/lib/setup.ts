@@ -1,5 +1,6 @@
 // The loaded system of scenarios 1, 2, 3 and 5: a fleet in the log, views projected, every gateway healthy.
 import type pg from 'pg';
+import { ORG_STREAM_PREFIX } from '@gwpool/domain';
 import { type HeartbeatLoadConfig, type HeartbeatLoadResult, startClient } from '@gwpool/load-clients';
 import { type BenchContext, fleetOf } from './context.js';
 import { appendOrgs, type Fleet, fleetEvents, type FleetSizes } from './fleet.js';
@@ -29,13 +30,15 @@ export async function until(
 }
 
 /**
- * Waits until the stored views are checkpointed at the log's last event. Unlike the status counters this holds
- * for a restarted projector too, which loads its views and has nothing left to apply.
+ * Waits until the stored views are checkpointed at the last event of the org streams, which are what views follow
+ * (the projector's health transitions, appended as it judges the fleet, never move the checkpoint). Unlike the
+ * status counters this holds for a restarted projector too, which loads its views and has nothing left to apply.
  */
 async function viewsAtLogHead(db: pg.Client): Promise<void> {
-  await until('views stored up to the last event of the log', async () => {
+  await until('views stored up to the last event of the org streams', async () => {
     const head = await db.query<{ tx: string; seq: string }>(
-      'SELECT tx_id::text AS tx, seq FROM gwpool_log.events ORDER BY tx_id DESC, seq DESC LIMIT 1',
+      `SELECT tx_id::text AS tx, seq FROM gwpool_log.events WHERE stream_id LIKE '${ORG_STREAM_PREFIX}%'
+       ORDER BY tx_id DESC, seq DESC LIMIT 1`,
     );
     const stored = await db.query<{ position: string }>(
       `SELECT position FROM gwpool.view_checkpoints WHERE name = 'projector'`,
