@@ -27,8 +27,6 @@ interface Deregistration {
 
 /** A lost race re-reads the stream and decides again; past this many, the next sweep tries again. */
 const MAX_ATTEMPTS = 5;
-/** Orgs recorded at once: each is its own stream, so one org's append never waits for another's. */
-const ORGS_AT_ONCE = 8;
 
 /**
  * Records each gateway's health transitions in its org's health stream (`gwpool-health-{org}`), once each: it
@@ -95,16 +93,18 @@ export class HealthRecorder {
     );
   }
 
+  /**
+   * One org after another: recording several at once competed with heartbeat-ingest for the database and the CPU
+   * (at the design load, its backlog grew), and gained nothing the health stream needed.
+   */
   private async eachOrg(orgs: Iterable<string>, work: (org: string) => Promise<void>): Promise<void> {
-    const all = [...orgs];
-    const one = async (org: string) => {
+    for (const org of orgs) {
       try {
         await work(org);
       } catch (error) {
         this.logger.warn(`could not record the health transitions of org '${org}': ${String(error)}`);
       }
-    };
-    for (let i = 0; i < all.length; i += ORGS_AT_ONCE) await Promise.all(all.slice(i, i + ORGS_AT_ONCE).map(one));
+    }
   }
 
   private async recordOrg(org: string, now: number, decide: (entry: OrgHealth) => HealthEvent[]): Promise<void> {
