@@ -113,9 +113,10 @@ export interface IntakePorts {
  * `maxQueued`: memory stays bounded.
  *
  * Under overload, which gateways stay alive is decided, not left to chance: served in turn, every gateway would wait
- * longer than the TTL and all would expire together. A changed check goes first, then the gateways whose liveness needs
- * refreshing, those this instance has kept alive longest first, then newcomers (see IntakeQueue). So the fleet that was healthy before a burst stays healthy,
- * newcomers get what capacity is left, and a flood of unknown or forged gateways cannot starve known ones.
+ * longer than the TTL and all would expire together. A changed check goes first, then the gateways whose liveness
+ * needs refreshing, those this instance has kept alive longest first, then newcomers, then gateways refreshed a
+ * moment ago (see IntakeQueue). So the fleet that was healthy before a burst stays healthy, newcomers get what
+ * capacity is left, and a flood of unknown or forged gateways cannot starve known ones.
  */
 export class HeartbeatIntake {
   readonly counts: HeartbeatCounts = { received: 0, accepted: 0, unregistered: 0, invalid: 0, forbidden: 0, shed: 0 };
@@ -181,7 +182,7 @@ export class HeartbeatIntake {
   }
 
   private tierOf(standing: Standing | undefined, data: Uint8Array, body: Waiting['body'], at: number): Tier {
-    if (standing === undefined || at - standing.last > this.lapseMs) return 'newcomer';
+    if (!this.keeps(standing, at)) return 'newcomer';
     const check = typeof body === 'string' ? body : body instanceof OversizedBody ? standing.check : undefined;
     const failing = check === undefined ? mayFail(data) : check === 'failed';
     if (failing !== (standing.check === 'failed')) return 'news';
@@ -190,8 +191,7 @@ export class HeartbeatIntake {
 
   private stand(subject: string, at: number, check: 'passed' | 'failed'): void {
     const standing = this.standing.get(subject);
-    if (standing === undefined || at - standing.last > this.lapseMs)
-      this.standing.set(subject, { since: at, last: at, check });
+    if (!this.keeps(standing, at)) this.standing.set(subject, { since: at, last: at, check });
     else if (at >= standing.last) {
       standing.last = at;
       standing.check = check;
@@ -202,8 +202,12 @@ export class HeartbeatIntake {
   private prune(now: number): void {
     if (now - this.lastPrune < Math.min(this.lapseMs, 60_000)) return;
     this.lastPrune = now;
-    for (const [subject, standing] of this.standing)
-      if (now - standing.last > this.lapseMs) this.standing.delete(subject);
+    for (const [subject, standing] of this.standing) if (!this.keeps(standing, now)) this.standing.delete(subject);
+  }
+
+  /** Whether the gateway still has its seniority at `at`: a heartbeat of it accepted within three TTLs. */
+  private keeps(standing: Standing | undefined, at: number): standing is Standing {
+    return standing !== undefined && at - standing.last <= this.lapseMs;
   }
 
   /** Processes what is waiting, then stops taking more (what arrives after is shed). */
