@@ -40,6 +40,18 @@ async function collect(
 }
 
 /**
+ * Reads the streams until `count` of their events can be read. A log may hold a commit back while an earlier
+ * transaction anywhere on its server is open (so that paging never skips), which other suites sharing the server cause.
+ */
+async function readable(log: EventLog, streamIds: string[], count: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await log.readAll({ streamIds, limit: count })).length < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} events readable after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
  * The behaviour every event-log adapter must have, run against a real server.
  * Stream ids carry a random prefix, so the suite can share a server with other data.
  */
@@ -285,6 +297,7 @@ export function describeEventLogContract(adapterName: string, open: () => Promis
         await log.append(`${scope}b`, events(1), 'no_stream');
         await log.append(`${scope}a`, events(1), 1);
         const streamIds = [`${scope}a`, `${scope}b`];
+        await readable(log, streamIds, 4);
 
         const first = await log.readAll({ streamIds, limit: 3 });
         const rest = await log.readAll({ streamIds, limit: 3, after: first[first.length - 1]?.position });
