@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchContext, fleetOf, stackOf } from '../lib/context.js';
 import { requestRun } from '../lib/load.js';
+import { warmRoutingQuery } from '../lib/setup.js';
 import { summarizeProfile } from '../lib/profile.js';
 
 // The preload runs from the build, next to this file's own build.
@@ -19,6 +20,7 @@ export async function profileRouting(ctx: BenchContext): Promise<void> {
   const service = stack.start('routing-query', { env: { BENCH_CPU_PROFILE: file }, nodeArgs: ['--import', PRELOAD] });
   try {
     await stack.waitReady('routing-query');
+    await warmRoutingQuery(ctx);
     const items = fleetOf(ctx).fleet.smallPools.map(({ org, poolId }) => ({
       subject: `gwpool.v1.${org}.query.route.pick`,
       body: { poolId },
@@ -57,5 +59,6 @@ export async function profileRouting(ctx: BenchContext): Promise<void> {
     await stack.stop('routing-query');
     stack.start('routing-query');
     await stack.waitReady('routing-query');
+    await warmRoutingQuery(ctx);
   }
 }

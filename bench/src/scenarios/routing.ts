@@ -1,10 +1,12 @@
 // Scenario 1: route.pick over NATS request/reply against the raw echo yardstick, run by run, interleaved,
 // so drift of the machine during the benchmark falls on both alike. Each run also measures pools of 3 against a
 // routing-query without metrics (METRICS_PORT unset), for what metrics cost; the order of the two halves alternates.
+// Every routing-query measured has first been warmed up (warmRoutingQuery): the figures are those of a running service.
 import type { RequestItem } from '@gwpool/load-clients';
 import { type BenchContext, fleetOf, stackOf } from '../lib/context.js';
 import type { PoolRef } from '../lib/fleet.js';
 import { echoOf, requestRun, Series, type SeriesSummary } from '../lib/load.js';
+import { warmRoutingQuery } from '../lib/setup.js';
 import { cpuSecondsOf } from '../lib/stack.js';
 import { summarize } from '../lib/stats.js';
 
@@ -51,9 +53,12 @@ export async function routingScenario(ctx: BenchContext): Promise<Record<string,
     await stack.stop('routing-query');
     stack.start('routing-query', on ? {} : { env: { METRICS_PORT: '' } });
     await stack.waitReady('routing-query');
+    await warmRoutingQuery(ctx);
     metricsOn = on;
   };
 
+  // The routing-query started with the stack has answered only the setup's few picks so far.
+  await warmRoutingQuery(ctx);
   // The idle rate of transactions (services following the log) is subtracted from what the picks add.
   const idleFrom = await transactions(ctx);
   const idleStart = performance.now();
