@@ -8,18 +8,18 @@ import { connectNats, startMicroservice, TransportTenancy } from '@gwpool/nats';
 import { REQUEST_INFO_HEADER } from '@gwpool/nats-auth';
 import { Observability } from '@gwpool/observability';
 import { openActiveViews, openEventLog } from '@gwpool/storage';
-import { setPriority } from 'node:os';
 import { HeartbeatIngestModule } from './app.module.js';
 import { HeartbeatIntake } from './heartbeat-intake.js';
 import { LivenessRecorder } from './liveness-recorder.js';
 import { LivenessWriter } from './liveness-writer.js';
+import { lowerPriority } from './lower-priority.js';
 
 const settings = loadSettings();
 const observability = await Observability.start('heartbeat-ingest', settings);
 // At ten times the design load ingest could take every core it shares with the services that answer queries; at a
 // lower priority it takes what they leave, and sheds the rest (see HeartbeatIntake). Lowering one's own priority
 // needs no privilege; in a container of its own it changes nothing.
-if (settings.ingestNice > 0) setPriority(settings.ingestNice);
+if (settings.ingestNice > 0) lowerPriority(settings.ingestNice);
 const eventLog = await openEventLog(settings.eventStoreUrl);
 // The generation of views the pointer names, followed to the next one when a rebuild swaps.
 const readModel = await openActiveViews(settings.readModelUrl, settings.readModelNamespace);
