@@ -88,11 +88,14 @@ const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\$
  */
 export class PostgresEventLog implements EventLog {
   private listener?: Promise<pg.Client>;
-  private readonly waiters = new Set<() => void>();
+  /** Subscribers waiting for an append, each with the stream prefix it follows (undefined: every stream). */
+  private readonly waiters = new Map<() => void, string | undefined>();
   private closed = false;
-  /** Appends announced so far; a subscriber that read nothing since the last one knows a commit is held back. */
-  notifications = 0;
-  /** Notifications, wake-ups and LISTENs taking effect: a wait that missed one of these must not start. */
+  /** Appends announced so far, to any stream. */
+  private notifications = 0;
+  /** Appends announced so far by the prefixes subscribers follow; an append to another stream counts for none. */
+  private readonly announcedByPrefix = new Map<string, number>();
+  /** Wake-ups and LISTENs taking effect: with the appends announced, what a wait must not start after missing. */
   private happenings = 0;
 
   private constructor(
@@ -265,21 +268,35 @@ export class PostgresEventLog implements EventLog {
     }
   }
 
+  /**
+   * Appends announced so far to streams with this prefix. A subscriber that read nothing new since the last one knows
+   * a commit of its own streams is held back; appends to other streams (the projector's health history, say) neither
+   * wake it nor make it look again.
+   */
+  announced(streamPrefix: string | undefined): number {
+    if (!streamPrefix) return this.notifications;
+    let count = this.announcedByPrefix.get(streamPrefix);
+    if (count === undefined) this.announcedByPrefix.set(streamPrefix, (count = 0));
+    return count;
+  }
+
   /** Take it before reading; pass it to waitForAppend so that nothing that happens after the read is slept through. */
-  mark(): number {
-    return this.happenings;
+  mark(streamPrefix?: string): number {
+    return this.happenings + this.announced(streamPrefix);
   }
 
   /**
-   * Resolves on the next append notification or after `maxWaitMs` (the poll interval), whichever comes first; at once
-   * when something happened since `since`: an append announced, a wake-up, or LISTEN taking effect (appends before it
-   * went unheard). Without that, a subscription closed or an append made while LISTEN was being set up was missed
+   * Resolves on the next append announced to a stream with `streamPrefix` (any stream without one) or after
+   * `maxWaitMs` (the poll interval), whichever comes first; at once when something happened since `since` (a mark
+   * of the same prefix): such an append announced, a wake-up, or LISTEN taking effect (appends before it went
+   * unheard). Without that, a subscription closed or an append made while LISTEN was being set up was missed
    * for a whole poll interval.
    */
-  async waitForAppend(maxWaitMs = this.pollIntervalMs, since = this.happenings): Promise<void> {
+  async waitForAppend(maxWaitMs = this.pollIntervalMs, since?: number, streamPrefix?: string): Promise<void> {
+    const from = since ?? this.mark(streamPrefix);
     if (this.closed) return;
     await this.ensureListening().catch(() => undefined);
-    if (this.closed || this.happenings !== since) return;
+    if (this.closed || this.mark(streamPrefix) !== from) return;
     await new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -287,7 +304,7 @@ export class PostgresEventLog implements EventLog {
         resolve();
       };
       const timer = setTimeout(wake, Math.min(maxWaitMs, this.pollIntervalMs));
-      this.waiters.add(wake);
+      this.waiters.set(wake, streamPrefix || undefined);
     });
   }
 
@@ -301,10 +318,15 @@ export class PostgresEventLog implements EventLog {
       };
       client.on('error', forget);
       client.on('end', forget);
-      client.on('notification', () => {
+      client.on('notification', ({ payload }) => {
+        // An older append_events announces no stream: then every subscriber looks, as before.
+        const stream = payload ?? '';
+        const concerns = (prefix: string | undefined) => !prefix || stream === '' || stream.startsWith(prefix);
         this.notifications += 1;
-        this.happenings += 1;
-        for (const wake of [...this.waiters]) wake();
+        for (const [prefix, count] of this.announcedByPrefix) {
+          if (concerns(prefix)) this.announcedByPrefix.set(prefix, count + 1);
+        }
+        for (const [wake, prefix] of [...this.waiters]) if (concerns(prefix)) wake();
       });
       await client.connect();
       await client.query(`LISTEN "${this.channel}"`);
@@ -321,7 +343,7 @@ export class PostgresEventLog implements EventLog {
   /** Lets waiting subscribers look again at once (a closing subscription must not sit out the poll interval). */
   wake(): void {
     this.happenings += 1;
-    for (const wake of [...this.waiters]) wake();
+    for (const wake of [...this.waiters.keys()]) wake();
   }
 
   get pollInterval(): number {
@@ -335,7 +357,7 @@ export class PostgresEventLog implements EventLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const wake of [...this.waiters]) wake();
+    for (const wake of [...this.waiters.keys()]) wake();
     const listener = this.listener;
     this.listener = undefined;
     await listener?.then((client) => client.end()).catch(() => undefined);
@@ -358,11 +380,12 @@ class PostgresSubscription implements EventSubscription {
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
     if (this.iterating) throw new Error('a subscription can be iterated only once');
     this.iterating = true;
-    let answered = this.log.notifications;
+    const prefix = this.streamPrefix;
+    let answered = this.log.announced(prefix);
     let retryMs = HELD_BACK_FIRST_RETRY_MS;
     while (!this.closed && !this.log.isClosed) {
-      const announced = this.log.notifications;
-      const mark = this.log.mark();
+      const announced = this.log.announced(prefix);
+      const mark = this.log.mark(prefix);
       const rows = await this.log.readAfter(this.position, this.streamPrefix);
       for (const row of rows) {
         if (this.closed) return;
@@ -375,14 +398,14 @@ class PostgresSubscription implements EventSubscription {
       } else if (announced > answered) {
         // An append was announced but is not readable yet: an older transaction still holds the line.
         // Look again soon rather than after the whole poll interval.
-        await this.log.waitForAppend(retryMs, mark);
+        await this.log.waitForAppend(retryMs, mark, prefix);
         retryMs *= 2;
         if (retryMs > this.log.pollInterval) {
           answered = announced;
           retryMs = HELD_BACK_FIRST_RETRY_MS;
         }
       } else {
-        await this.log.waitForAppend(undefined, mark);
+        await this.log.waitForAppend(undefined, mark, prefix);
       }
     }
   }

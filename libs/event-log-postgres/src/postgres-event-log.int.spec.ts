@@ -109,6 +109,36 @@ describe('PostgreSQL event log ordering', () => {
     expect(seen.map((r) => r.id)).toEqual([appended.id]);
   });
 
+  it('neither wakes nor re-reads a subscriber for appends to streams it does not follow, yet wakes it for its own', async () => {
+    // A minute between polls: whatever the subscriber reads in this test, a notification made it read.
+    const quiet = await PostgresEventLog.open({ url, schema: 'ordering', pollIntervalMs: 60_000 });
+    const reads = jest.spyOn(quiet, 'readAfter');
+    const seen: RecordedEvent[] = [];
+    const subscription = quiet.subscribeToAll({ streamPrefix: 'followed-' });
+    const following = (async () => {
+      for await (const recorded of subscription) seen.push(recorded);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const readsWhenIdle = reads.mock.calls.length;
+
+    // Another process appending to other streams (as the projector records health history) while it waits.
+    for (let i = 0; i < 20; i += 1) await log.append(`unfollowed-${i}`, [event('Elsewhere')], 'no_stream');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const readsAfterOthers = reads.mock.calls.length;
+    const own = event('Followed');
+    const sent = Date.now();
+    await log.append('followed-1', [own], 'no_stream');
+    while (seen.length < 1 && Date.now() - sent < 10_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    const deliveredMs = Date.now() - sent;
+    await subscription.close();
+    await following;
+    await quiet.close();
+
+    expect(readsAfterOthers).toBe(readsWhenIdle);
+    expect(seen.map((r) => r.id)).toEqual([own.id]);
+    expect(deliveredMs).toBeLessThan(10_000);
+  });
+
   it('moves past a transaction that rolled back', async () => {
     await raw.query('BEGIN');
     await raw.query('SELECT * FROM "ordering".append_events($1, $2, $3::jsonb)', [

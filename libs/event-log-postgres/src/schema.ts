@@ -1,5 +1,7 @@
 /** SQLSTATE raised by the append function when the stream is not at the expected revision. */
 export const WRONG_REVISION_SQLSTATE = 'GW409';
+/** A NOTIFY payload must stay under 8,000 bytes; a longer stream id is not announced by name. */
+const MAX_ANNOUNCED_STREAM_BYTES = 1000;
 
 /**
  * Tables and the append function of one log schema. `s` is the quoted schema name.
@@ -78,7 +80,8 @@ BEGIN
     FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(value, ordinality)
     ORDER BY x.ordinality
     RETURNING e.revision, e.tx_id, e.seq;
-  PERFORM pg_notify('${channel}', '');
+  -- Names the stream, so that subscribers of other streams need not look; '' (too long to announce) wakes them all.
+  PERFORM pg_notify('${channel}', CASE WHEN octet_length(p_stream) <= ${MAX_ANNOUNCED_STREAM_BYTES} THEN p_stream ELSE '' END);
 END
 $fn$;
 `;
