@@ -51,11 +51,12 @@ export interface BurstFigures {
   cpuPercent: Record<string, number>;
 }
 
-const quantile = (result: RequestLoadResult, q: number): number => {
+/** p50, p90 and p99 of a run's latencies, sorted once. */
+const percentiles = (result: RequestLoadResult): { p50: number; p90: number; p99: number } => {
   const sorted = [...result.samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99) };
 };
-const p99 = (result: RequestLoadResult): number => quantile(result, 0.99);
 
 interface Stats {
   received: number;
@@ -168,6 +169,8 @@ export async function burstExperiment(
     await new Promise((resolve) => setTimeout(resolve, 100));
     after = await ingestTotals(stack);
   }
+  const idleAt = percentiles(idle);
+  const burstAt = percentiles(burst);
   const figures: BurstFigures = {
     gateways,
     offered,
@@ -190,12 +193,12 @@ export async function burstExperiment(
         peakMb: now.peakMb,
       };
     }),
-    pickP99IdleMs: p99(idle),
-    pickP99BurstMs: p99(burst),
-    pickP50IdleMs: quantile(idle, 0.5),
-    pickP50BurstMs: quantile(burst, 0.5),
-    pickP90IdleMs: quantile(idle, 0.9),
-    pickP90BurstMs: quantile(burst, 0.9),
+    pickP99IdleMs: idleAt.p99,
+    pickP99BurstMs: burstAt.p99,
+    pickP50IdleMs: idleAt.p50,
+    pickP50BurstMs: burstAt.p50,
+    pickP90IdleMs: idleAt.p90,
+    pickP90BurstMs: burstAt.p90,
     healthyAfter,
     cpuPercent,
   };
