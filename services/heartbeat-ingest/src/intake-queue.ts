@@ -139,10 +139,20 @@ export class IntakeQueue<T> {
     return entry?.value;
   }
 
+  /** The set of a tier kept in arrival order; the due are in the heap instead. */
+  private arrivals(tier: Tier): Set<string> | undefined {
+    return tier === 'news'
+      ? this.news
+      : tier === 'newcomer'
+        ? this.newcomers
+        : tier === 'fresh'
+          ? this.fresh
+          : undefined;
+  }
+
   private enter(key: string, tier: Tier, since: number): void {
-    if (tier === 'news') this.news.add(key);
-    else if (tier === 'newcomer') this.newcomers.add(key);
-    else if (tier === 'fresh') this.fresh.add(key);
+    const arrivals = this.arrivals(tier);
+    if (arrivals) arrivals.add(key);
     else {
       this.due.push(key, since);
       // Stale entries (of keys that left the tier) are skipped when they surface; under overload the youngest may
@@ -158,8 +168,6 @@ export class IntakeQueue<T> {
 
   /** A due key's heap entry stays and is skipped when it surfaces. */
   private leave(key: string, tier: Tier): void {
-    if (tier === 'news') this.news.delete(key);
-    else if (tier === 'newcomer') this.newcomers.delete(key);
-    else if (tier === 'fresh') this.fresh.delete(key);
+    this.arrivals(tier)?.delete(key);
   }
 }
