@@ -15,9 +15,15 @@ describe('lowering the CPU priority', () => {
   beforeAll(async () => {
     // A Node.js process like a service: its V8 and libuv threads start before any code of ours runs.
     child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    // Node starts some of its threads lazily; wait until the count has held for 300 ms.
     const pid = child.pid as number;
-    for (let i = 0; i < 100 && readdirSync(`/proc/${pid}/task`).length < 2; i += 1) {
+    let count = 0;
+    let steady = 0;
+    for (let i = 0; i < 250 && steady < 15; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 20));
+      const now = readdirSync(`/proc/${pid}/task`).length;
+      steady = now === count && now > 1 ? steady + 1 : 0;
+      count = now;
     }
   });
 
@@ -34,8 +40,11 @@ describe('lowering the CPU priority', () => {
     expect(threads.length).toBeGreaterThan(1);
     expect(threads.every((nice) => nice === before) && after <= 19).toBe(true);
 
-    expect(lowerPriority(after, pid)).toBe(threads.length);
+    // A thread started meanwhile is lowered too, or inherits the lowered main thread's value.
+    expect(lowerPriority(after, pid)).toBeGreaterThanOrEqual(threads.length);
 
-    expect(niceOfThreads(pid)).toEqual(threads.map(() => after));
+    const lowered = niceOfThreads(pid);
+    expect(lowered.length).toBeGreaterThanOrEqual(threads.length);
+    expect(lowered).toEqual(lowered.map(() => after));
   });
 });
