@@ -1,13 +1,13 @@
 import { loadSettings, type Settings } from '@gwpool/config';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Observability } from '@gwpool/observability';
-import { Logger } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CustomStrategy } from '@nestjs/microservices';
-import { NatsServiceServer, type RawEndpoint } from './nats-service.server.js';
+import { type DirectEndpoint, NatsServiceServer, type RawEndpoint } from './nats-service.server.js';
 import { PlainJsonDeserializer } from './plain-json.deserializer.js';
 import { PlainJsonSerializer } from './plain-json.serializer.js';
 import { TransportTenancy } from './transport-tenancy.js';
@@ -53,7 +53,8 @@ export function packageVersion(): string {
  * `queue` puts every handler in one queue group so instances share the load. With `observability`, Nest logs through
  * its logger, each endpoint's requests are counted in its metrics, the endpoints' NATS connection is part of its
  * readiness, and `$SRV` metadata names the metrics port. `rawEndpoints` are served without Nest (see RawEndpoint),
- * on the same connection and in the same service.
+ * on the same connection and in the same service; so are the `directEndpoints` the application's providers give (see
+ * DirectEndpoint).
  * `onConnect` gets the server's own connection, the one its requests arrive and its replies leave on, before any
  * endpoint subscribes: a message published on it goes out before the replies that follow, and a subscription made on
  * it sees what was published before a request it delivers (NATS keeps each connection's order).
@@ -67,6 +68,7 @@ export async function startMicroservice(
     settings?: Settings;
     observability?: Observability;
     rawEndpoints?: readonly RawEndpoint[];
+    directEndpoints?: (app: INestApplicationContext) => readonly DirectEndpoint[];
     onConnect?: (nc: NatsConnection) => void;
   },
 ): Promise<{ close(): Promise<void> }> {
@@ -104,6 +106,7 @@ export async function startMicroservice(
   const app = await NestFactory.createMicroservice(module as never, { ...strategy, logger });
   app.useGlobalFilters(new WireExceptionFilter());
   app.enableShutdownHooks();
+  if (options.directEndpoints) server.serveDirectly(options.directEndpoints(app));
   await app.listen();
   tenancy.warnIfOpen(server.connection, options.name);
   observability?.nats('nats', server.connection);

@@ -1,10 +1,12 @@
 import { API } from '@gwpool/contracts';
 import { type Service, type ServiceMsg, Svcm } from '@nats-io/services';
-import type { Msg, NatsConnection } from '@nats-io/transport-node';
-import type { NatsOptions } from '@nestjs/microservices';
+import type { Msg, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
+import { NatsContext, type NatsOptions } from '@nestjs/microservices';
 import { CachedRouteServerNats } from './cached-route.server.js';
 import { attachMeter, EndpointMeter, MeteredMsg, type OutcomeRecorder } from './endpoint-meter.js';
+import { plainJsonBody } from './plain-json.deserializer.js';
 import { edgeScope, runInEdgeScope } from './request-context.js';
+import { toWireError } from './wire-exception.filter.js';
 import { isLogScopeEnabled } from '@gwpool/observability';
 
 /** How a service names itself on `$SRV.PING`, `$SRV.INFO` and `$SRV.STATS`. */
@@ -26,6 +28,21 @@ export interface RawEndpoint {
   /** The service's queue group unless given. */
   queue?: string;
   handler(msg: Msg): void;
+}
+
+/**
+ * A request endpoint answered without Nest's per-message pipeline (its context creator, reply stream and next-tick
+ * reply queue), for the queries whose latency callers wait on before every connection (route.pick). Everything else
+ * is as on a message pattern: the plain JSON body (MalformedBody, OversizedBody), the reply serializer, the wire
+ * errors of WireExceptionFilter, the meter and the log scope. A message with no reply subject is counted and left
+ * unanswered, so a handler must have no effect beyond its reply.
+ */
+export interface DirectEndpoint {
+  subject: string;
+  /** The service's queue group unless given. */
+  queue?: string;
+  /** The reply, or a promise of it; what it throws or rejects with is answered as a wire error. */
+  handle(body: unknown, ctx: NatsContext): unknown;
 }
 
 /** `gwpool.v1.*.query.route.pick` → `query-route-pick`: the subject's fixed tokens after the API prefix. */
@@ -50,6 +67,7 @@ export function endpointName(subject: string): string {
 export class NatsServiceServer extends CachedRouteServerNats {
   private readonly queue: string;
   private service?: Service;
+  private direct: readonly DirectEndpoint[] = [];
 
   constructor(
     options: Required<NatsOptions>['options'],
@@ -69,6 +87,11 @@ export class NatsServiceServer extends CachedRouteServerNats {
       () => callback(),
       (error: unknown) => callback(error),
     );
+  }
+
+  /** Set before the application listens: the endpoints come from its providers, made after this server. */
+  serveDirectly(endpoints: readonly DirectEndpoint[]): void {
+    this.direct = endpoints;
   }
 
   /** The connection the endpoints are on. */
@@ -101,6 +124,21 @@ export class NatsServiceServer extends CachedRouteServerNats {
         subject,
         queue,
         handler: (error, msg) => this.serve(subject, meter, error, msg),
+      });
+      attachMeter(service, meter);
+    }
+    for (const endpoint of this.direct) {
+      const queue = endpoint.queue ?? this.queue;
+      const meter = new EndpointMeter(
+        nameOf(endpoint.subject),
+        endpoint.subject,
+        queue,
+        this.outcomes?.(endpoint.subject),
+      );
+      service.addEndpoint(meter.name, {
+        subject: endpoint.subject,
+        queue,
+        handler: (error, msg) => this.serveDirect(endpoint, meter, error, msg),
       });
       attachMeter(service, meter);
     }
@@ -143,5 +181,48 @@ export class NatsServiceServer extends CachedRouteServerNats {
         this.logger.error(failure);
       },
     );
+  }
+
+  private serveDirect(endpoint: DirectEndpoint, meter: EndpointMeter, error: Error | null, msg: ServiceMsg): void {
+    if (error) {
+      this.logger.error(`endpoint ${endpoint.subject}: ${error.message}`);
+      return;
+    }
+    const metered = new MeteredMsg(msg, meter);
+    if (!metered.reply) return metered.done();
+    const answer = () => {
+      let result: unknown;
+      try {
+        result = endpoint.handle(plainJsonBody(msg.data), new NatsContext([msg.subject, msg.headers]));
+      } catch (failure) {
+        return this.reply(metered, { err: toWireError(failure) });
+      }
+      if (!(result instanceof Promise)) return this.reply(metered, { response: result });
+      result.then(
+        (response: unknown) => this.reply(metered, { response }),
+        (failure: unknown) => this.reply(metered, { err: toWireError(failure) }),
+      );
+    };
+    if (isLogScopeEnabled()) runInEdgeScope(edgeScope(msg.subject, msg.headers), answer);
+    else answer();
+  }
+
+  /** Serialized as Nest's path would: the bare result, or `{error}` with the service error headers. */
+  private reply(msg: MeteredMsg, packet: { response?: unknown; err?: unknown }): void {
+    const serialize = (p: typeof packet) =>
+      this.serializer.serialize({ id: msg.reply ?? '', ...p }) as { data: string; headers?: MsgHdrs };
+    let out: { data: string; headers?: MsgHdrs };
+    try {
+      out = serialize(packet);
+    } catch (failure) {
+      // A result that cannot be serialized is answered INTERNAL (toWireError logs why), never left unanswered.
+      out = serialize({ err: toWireError(failure) });
+    }
+    try {
+      msg.respond(out.data, out.headers ? { headers: out.headers } : undefined);
+    } catch (failure) {
+      msg.done(failure instanceof Error ? failure.message : String(failure));
+      this.logger.error(failure);
+    }
   }
 }

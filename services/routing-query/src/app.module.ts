@@ -3,7 +3,9 @@ import { CatalogFollower } from '@gwpool/log-followers';
 import { SETTINGS, ShutdownCloser, TransportTenancy, type Closable } from '@gwpool/nats';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { QueryAccess } from './query-access.js';
 import { ReadFence } from './read-fence.js';
+import { RouteEndpoints } from './route-endpoints.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { HistoryForwarder } from './history-forwarder.js';
 import { RoutingQueryController } from './routing-query.controller.js';
@@ -35,6 +37,8 @@ export class RoutingQueryModule {
         { provide: ReadFence, useValue: deps.fence },
         { provide: HistoryForwarder, useValue: new HistoryForwarder(deps.nc, deps.view) },
         { provide: ShutdownCloser, useValue: new ShutdownCloser(deps.closables) },
+        QueryAccess,
+        RouteEndpoints,
         ...QUERY_HANDLERS,
       ],
     };

@@ -9,6 +9,7 @@ import { Observability } from '@gwpool/observability';
 import { openActiveViews, openEventLog } from '@gwpool/storage';
 import { RoutingQueryModule } from './app.module.js';
 import { ReadFence } from './read-fence.js';
+import { RouteEndpoints } from './route-endpoints.js';
 import { RouteReports } from './route-reports.js';
 import { RoutingView } from './routing-view.js';
 
@@ -58,6 +59,7 @@ await startMicroservice(
     name: 'routing-query',
     description: 'answers queries and route picks from memory',
     queue: 'routing-query',
+    directEndpoints: (app) => app.get(RouteEndpoints).endpoints(),
     settings,
     observability,
     // Heard again on the connection the queries arrive on: NATS keeps the order of one publisher's messages to one
