@@ -50,9 +50,12 @@ describe('the liveness view', () => {
       { org: 'acme', gatewayId: 'gw-1', at: 200, check: 'passed', load: { activeConnections: 7, capacity: 10 } },
       { org: 'acme', gatewayId: 'gw-1', at: 100, check: 'passed', load: { activeConnections: 1 } },
       { org: 'acme', gatewayId: 'gw-2', at: 100, check: 'passed' },
+      { org: 'acme', gatewayId: 'gw-3', at: 300, check: 'passed', load: { activeConnections: 4 } },
     ]);
-    expect(liveness.load('acme', 'gw-1')).toEqual({ activeConnections: 7, capacity: 10, at: 200 });
+    expect(liveness.load('acme', 'gw-1')).toStrictEqual({ activeConnections: 7, capacity: 10, at: 200 });
     expect(liveness.load('acme', 'gw-2')).toBeUndefined();
+    // No capacity reported, none made up: the load is then the raw connection count.
+    expect(liveness.load('acme', 'gw-3')).toStrictEqual({ activeConnections: 4, at: 300 });
   });
 
   describe('health version', () => {
