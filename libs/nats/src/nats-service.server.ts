@@ -117,59 +117,46 @@ export class NatsServiceServer extends CachedRouteServerNats {
       names.add(name);
       return name;
     };
-    for (const [subject, handler] of this.messageHandlers) {
-      const queue = (handler.extras?.['queue'] as string | undefined) ?? this.queue;
-      const meter = new EndpointMeter(nameOf(subject), subject, queue, this.outcomes?.(subject));
+    // Every kind of endpoint is metered alike. A subscription error (a permission refused) stops the service: say why.
+    const add = (
+      subject: string,
+      queue: string,
+      outcomes: OutcomeRecorder | undefined,
+      serve: (msg: ServiceMsg, meter: EndpointMeter) => void,
+    ) => {
+      const meter = new EndpointMeter(nameOf(subject), subject, queue, outcomes);
       service.addEndpoint(meter.name, {
         subject,
         queue,
-        handler: (error, msg) => this.serve(subject, meter, error, msg),
-      });
-      attachMeter(service, meter);
-    }
-    for (const endpoint of this.direct) {
-      const queue = endpoint.queue ?? this.queue;
-      const meter = new EndpointMeter(
-        nameOf(endpoint.subject),
-        endpoint.subject,
-        queue,
-        this.outcomes?.(endpoint.subject),
-      );
-      service.addEndpoint(meter.name, {
-        subject: endpoint.subject,
-        queue,
-        handler: (error, msg) => this.serveDirect(endpoint, meter, error, msg),
-      });
-      attachMeter(service, meter);
-    }
-    for (const raw of this.rawEndpoints) {
-      const queue = raw.queue ?? this.queue;
-      const meter = new EndpointMeter(nameOf(raw.subject), raw.subject, queue);
-      service.addEndpoint(meter.name, {
-        subject: raw.subject,
-        queue,
         handler: (error, msg) => {
-          if (error) {
-            this.logger.error(`endpoint ${raw.subject}: ${error.message}`);
-            return;
-          }
-          const startedAt = performance.now();
-          raw.handler(msg);
-          meter.record(startedAt);
+          if (error) this.logger.error(`endpoint ${subject}: ${error.message}`);
+          else serve(msg, meter);
         },
       });
       attachMeter(service, meter);
+    };
+    for (const [subject, handler] of this.messageHandlers) {
+      const queue = (handler.extras?.['queue'] as string | undefined) ?? this.queue;
+      add(subject, queue, this.outcomes?.(subject), (msg, meter) => this.serve(subject, meter, msg));
+    }
+    for (const endpoint of this.direct) {
+      const { subject } = endpoint;
+      add(subject, endpoint.queue ?? this.queue, this.outcomes?.(subject), (msg, meter) =>
+        this.serveDirect(endpoint, meter, msg),
+      );
+    }
+    for (const raw of this.rawEndpoints) {
+      add(raw.subject, raw.queue ?? this.queue, undefined, (msg, meter) => {
+        const startedAt = performance.now();
+        raw.handler(msg);
+        meter.record(startedAt);
+      });
     }
     this.service = service;
     await nc.flush();
   }
 
-  private serve(subject: string, meter: EndpointMeter, error: Error | null, msg: ServiceMsg): void {
-    // A subscription error (a permission refused): the library stops the service; say why.
-    if (error) {
-      this.logger.error(`endpoint ${subject}: ${error.message}`);
-      return;
-    }
+  private serve(subject: string, meter: EndpointMeter, msg: ServiceMsg): void {
     const metered = new MeteredMsg(msg, meter);
     // With JSON logs, every line the handler writes carries the request's org, correlation id and trace context.
     const handle = () => this.handleMessage(subject, metered);
@@ -183,11 +170,7 @@ export class NatsServiceServer extends CachedRouteServerNats {
     );
   }
 
-  private serveDirect(endpoint: DirectEndpoint, meter: EndpointMeter, error: Error | null, msg: ServiceMsg): void {
-    if (error) {
-      this.logger.error(`endpoint ${endpoint.subject}: ${error.message}`);
-      return;
-    }
+  private serveDirect(endpoint: DirectEndpoint, meter: EndpointMeter, msg: ServiceMsg): void {
     const metered = new MeteredMsg(msg, meter);
     if (!metered.reply) return metered.done();
     const answer = () => {
