@@ -1,4 +1,4 @@
-// What the benchmark's own clients (the detection probe, the echo responder) are given and report.
+// What the benchmark's own clients (the detection probe) are given and report.
 
 export interface ProbePool {
   poolId: string;
@@ -25,11 +25,4 @@ export interface DetectionProbeResult {
   silence: Float64Array;
   stuck: number;
   beats: number;
-}
-
-export interface EchoConfig {
-  natsUrl: string;
-  subject: string;
-  /** A `.creds` file to connect with (the tenancy scenario's server enforces accounts). */
-  credsPath?: string;
 }

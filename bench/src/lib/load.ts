@@ -1,6 +1,8 @@
 // Drives a request/reply load from a child process and turns its samples into figures.
 import { fileURLToPath } from 'node:url';
 import {
+  ECHO_RESPONDER,
+  type EchoConfig,
   type LoadClient,
   REQUEST_LOAD,
   type RequestItem,
@@ -13,7 +15,6 @@ import { median, summarize } from './stats.js';
 
 // The clients run from the build, next to this file's own build.
 const client = (name: string) => fileURLToPath(new URL(`../clients/${name}.js`, import.meta.url));
-export const ECHO_RESPONDER = client('echo-responder');
 export { HEARTBEAT_LOAD } from '@gwpool/load-clients';
 export const DETECTION_PROBE = client('detection-probe');
 
@@ -79,7 +80,7 @@ export class Series {
 
 /** The raw NATS echo responder, in a process of its own. */
 export async function startEcho(natsUrl: string, credsPath?: string): Promise<LoadClient<unknown>> {
-  const config = { natsUrl, subject: 'bench.echo.>', ...(credsPath ? { credsPath } : {}) };
+  const config: EchoConfig = { natsUrl, subject: 'bench.echo.>', ...(credsPath ? { credsPath } : {}) };
   const echo = startClient(ECHO_RESPONDER, config, { name: 'echo responder' });
   await echo.ready;
   return echo;

@@ -1,5 +1,6 @@
 // The heartbeat burst: ten times the design load (50,000 gateways beating every second) for 15 s, while the steady
-// load goes on. route.pick's p99 is measured idle, then during the burst, in the same run.
+// load goes on. route.pick's p99 is measured idle, then during the burst, in the same run, each beside the echo
+// yardstick's.
 import {
   HEARTBEAT_LOAD,
   type HeartbeatLoadConfig,
@@ -9,7 +10,7 @@ import {
 } from '@gwpool/load-clients';
 import { ackedInLog, viewsVsRebuild } from '../lib/checks.js';
 import { appendBurstFleet, COMMAND_ORG, type Fleet } from '../lib/fleet.js';
-import { longestGap, startLoad, startPicks } from '../lib/load.js';
+import { longestGap, startEchoes, startEchoResponder, startLoad, startPicks } from '../lib/load.js';
 import { type ChaosStack, cpuSecondsOf, memoryOf } from '../lib/stack.js';
 import type { Row } from './run.js';
 
@@ -45,6 +46,9 @@ export interface BurstFigures {
   pickP50BurstMs: number;
   pickP90IdleMs: number;
   pickP90BurstMs: number;
+  /** The echo yardstick's p99, requested beside the picks in both phases: the bus and the machine on their own. */
+  echoP99IdleMs: number;
+  echoP99BurstMs: number;
   /** Burst gateways healthy right after the burst. */
   healthyAfter: number;
   /** Share of one core each process used during the burst, in %. */
@@ -131,9 +135,13 @@ export async function burstExperiment(
   await ingestKnows(stack, subjects.at(-1) as string);
   const idleMs = 10_000;
   const burstMs = sizes.seconds * 1000;
+  const echo = await startEchoResponder(stack.nats.url);
   const load = await startLoad(stack.nc, stack.nats.url, fleet, 2000 + idleMs + burstMs + 3000, { withPicks: false });
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const idle = await startPicks(stack.nats.url, fleet, idleMs).done;
+  const [idle, idleEcho] = await Promise.all([
+    startPicks(stack.nats.url, fleet, idleMs).done,
+    startEchoes(stack.nats.url, fleet, idleMs).done,
+  ]);
 
   const ingest = stack.of('heartbeat-ingest');
   const before = {
@@ -153,7 +161,12 @@ export async function burstExperiment(
     { name: 'burst', nice: GENERATOR_NICE },
   );
   await beats.ready;
-  const [offered, burst] = await Promise.all([beats.done, startPicks(stack.nats.url, fleet, burstMs).done]);
+  const [offered, burst, burstEcho] = await Promise.all([
+    beats.done,
+    startPicks(stack.nats.url, fleet, burstMs).done,
+    startEchoes(stack.nats.url, fleet, burstMs).done,
+  ]);
+  await echo.stop();
   const burstSeconds = (performance.now() - burstStarted) / 1000;
   const cpuPercent = Object.fromEntries(
     Object.entries(pids).map(([label, pid]) => [
@@ -199,6 +212,8 @@ export async function burstExperiment(
     pickP50BurstMs: burstAt.p50,
     pickP90IdleMs: idleAt.p90,
     pickP90BurstMs: burstAt.p90,
+    echoP99IdleMs: percentiles(idleEcho).p99,
+    echoP99BurstMs: percentiles(burstEcho).p99,
     healthyAfter,
     cpuPercent,
   };

@@ -2,6 +2,8 @@
 // to after the last), route.pick at 200/s, pool.create at 10/s, and a gateway whose check flips every half second,
 // so that its pool's health stream never goes quiet.
 import {
+  ECHO_RESPONDER,
+  type EchoConfig,
   HEARTBEAT_LOAD,
   type HeartbeatLoadConfig,
   type HeartbeatLoadResult,
@@ -14,6 +16,9 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { COMMAND_ORG, FLAPPER, type Fleet, GATEWAYS, ORG, STEADY } from './fleet.js';
 
 export const PICKS_PER_SECOND = 200;
+/** The echo yardstick beside the picks: fewer, so that it adds little to the load it measures. */
+export const ECHOES_PER_SECOND = 100;
+const ECHO_PREFIX = 'chaos.echo.';
 export const COMMANDS_PER_SECOND = 10;
 
 export interface LoadResult {
@@ -54,6 +59,36 @@ export function startPicks(natsUrl: string, fleet: Fleet, durationMs: number) {
     },
     concurrency: 16,
     ratePerSecond: PICKS_PER_SECOND,
+    warmupMs: 0,
+    durationMs,
+    timeoutMs: 2000,
+  });
+}
+
+/** The raw NATS echo responder, in a process of its own, until stopped. */
+export async function startEchoResponder(natsUrl: string) {
+  const config: EchoConfig = { natsUrl, subject: `${ECHO_PREFIX}>` };
+  const echo = startClient(ECHO_RESPONDER, config, { name: 'echo responder' });
+  await echo.ready;
+  return echo;
+}
+
+/**
+ * Requests to the echo responder for `durationMs`, paced and shaped as the picks are (same client, payloads and
+ * subject length): what the bus and the machine alone make of a request meanwhile.
+ */
+export function startEchoes(natsUrl: string, fleet: Fleet, durationMs: number) {
+  return request(natsUrl, {
+    name: 'echoes',
+    source: {
+      kind: 'list',
+      items: fleet.poolIds.map((poolId) => ({
+        subject: `${ECHO_PREFIX}${ORG}.query.route.pick`,
+        body: { poolId },
+      })),
+    },
+    concurrency: 16,
+    ratePerSecond: ECHOES_PER_SECOND,
     warmupMs: 0,
     durationMs,
     timeoutMs: 2000,

@@ -68,6 +68,7 @@ export function renderTable(rows: readonly Row[], burst: BurstFigures | undefine
 function describeBurst(b: BurstFigures): string[] {
   const { ingest } = b;
   const ratio = b.pickP99BurstMs / b.pickP99IdleMs;
+  const echoRatio = b.echoP99BurstMs / b.echoP99IdleMs;
   return [
     `burst: ${n(b.gateways)} gateways, offered ${n(Math.round(b.offered.rate))} hb/s for ${b.offered.seconds.toFixed(1)} s ` +
       `(${n(b.offered.sent)} sent), ${ingest.instances} heartbeat-ingest instances`,
@@ -80,6 +81,8 @@ function describeBurst(b: BurstFigures): string[] {
     `  route.pick p99: ${b.pickP99IdleMs.toFixed(1)} ms idle, ${b.pickP99BurstMs.toFixed(1)} ms during the burst ` +
       `(${ratio.toFixed(2)}x; target <= 3x: ${ratio <= 3 ? 'met' : 'NOT met'}); p50 ${b.pickP50IdleMs.toFixed(1)} and ` +
       `${b.pickP50BurstMs.toFixed(1)} ms, p90 ${b.pickP90IdleMs.toFixed(1)} and ${b.pickP90BurstMs.toFixed(1)} ms`,
+    `  echo yardstick p99 beside it: ${b.echoP99IdleMs.toFixed(1)} ms idle, ${b.echoP99BurstMs.toFixed(1)} ms during ` +
+      `the burst (${echoRatio.toFixed(2)}x): the bus and the machine with no service code`,
     `  burst gateways healthy right after it: ${n(b.healthyAfter)} of ${n(b.gateways)}`,
     '  the generator stands in for remote gateways and runs at nice 10; heartbeat-ingest lowers itself to nice 10 ' +
       '(INGEST_NICE)',

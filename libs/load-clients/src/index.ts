@@ -11,3 +11,5 @@ const client = (name: string): string => fileURLToPath(new URL(`./clients/${name
 export const REQUEST_LOAD = client('request-load');
 /** Simulated gateways publishing heartbeats at a rate (HeartbeatLoadConfig). */
 export const HEARTBEAT_LOAD = client('heartbeat-load');
+/** The yardstick: a raw NATS responder echoing each request's payload, until stopped (EchoConfig). */
+export const ECHO_RESPONDER = client('echo-responder');

@@ -79,3 +79,11 @@ export interface HeartbeatLoadResult {
   worstTickGapMs: number;
   cpuSeconds: number;
 }
+
+/** The echo yardstick: answers every request on `subject` with its own payload. */
+export interface EchoConfig {
+  natsUrl: string;
+  subject: string;
+  /** A `.creds` file to connect with (a server that enforces accounts). */
+  credsPath?: string;
+}

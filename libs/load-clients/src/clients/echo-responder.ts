@@ -1,14 +1,14 @@
 // The yardstick: a raw NATS responder with nothing but @nats-io/transport-node, echoing each request's payload.
-import { readNatsCreds } from '@gwpool/nats-auth';
-import { connect } from '@nats-io/transport-node';
-import { serve } from '@gwpool/load-clients';
+import { connect, credsAuthenticator } from '@nats-io/transport-node';
+import { readFileSync } from 'node:fs';
+import { serve } from './ipc.js';
 import type { EchoConfig } from './protocol.js';
 
 serve(async (config: EchoConfig, io) => {
   const nc = await connect({
     servers: config.natsUrl,
-    name: 'bench-echo',
-    ...(config.credsPath ? { authenticator: readNatsCreds(config.credsPath).authenticator } : {}),
+    name: 'echo-yardstick',
+    ...(config.credsPath ? { authenticator: credsAuthenticator(readFileSync(config.credsPath)) } : {}),
   });
   const sub = nc.subscribe(config.subject, {
     callback: (_error, msg) => {
