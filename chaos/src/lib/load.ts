@@ -49,21 +49,24 @@ export async function startHeartbeats(natsUrl: string) {
   return heartbeats;
 }
 
-/** route.pick at 200/s over the fleet's pools, for `durationMs`. */
-export function startPicks(natsUrl: string, fleet: Fleet, durationMs: number) {
-  return request(natsUrl, {
-    name: 'picks',
+/** A request to each of the fleet's pools in turn, under `prefix`, at `rate` a second for `durationMs`. */
+const pacedPicks = (natsUrl: string, fleet: Fleet, durationMs: number, name: string, prefix: string, rate: number) =>
+  request(natsUrl, {
+    name,
     source: {
       kind: 'list',
-      items: fleet.poolIds.map((poolId) => ({ subject: `gwpool.v1.${ORG}.query.route.pick`, body: { poolId } })),
+      items: fleet.poolIds.map((poolId) => ({ subject: `${prefix}${ORG}.query.route.pick`, body: { poolId } })),
     },
     concurrency: 16,
-    ratePerSecond: PICKS_PER_SECOND,
+    ratePerSecond: rate,
     warmupMs: 0,
     durationMs,
     timeoutMs: 2000,
   });
-}
+
+/** route.pick at 200/s over the fleet's pools, for `durationMs`. */
+export const startPicks = (natsUrl: string, fleet: Fleet, durationMs: number) =>
+  pacedPicks(natsUrl, fleet, durationMs, 'picks', 'gwpool.v1.', PICKS_PER_SECOND);
 
 /** The raw NATS echo responder, in a process of its own, until stopped. */
 export async function startEchoResponder(natsUrl: string) {
@@ -77,23 +80,8 @@ export async function startEchoResponder(natsUrl: string) {
  * Requests to the echo responder for `durationMs`, paced and shaped as the picks are (same client, payloads and
  * subject length): what the bus and the machine alone make of a request meanwhile.
  */
-export function startEchoes(natsUrl: string, fleet: Fleet, durationMs: number) {
-  return request(natsUrl, {
-    name: 'echoes',
-    source: {
-      kind: 'list',
-      items: fleet.poolIds.map((poolId) => ({
-        subject: `${ECHO_PREFIX}${ORG}.query.route.pick`,
-        body: { poolId },
-      })),
-    },
-    concurrency: 16,
-    ratePerSecond: ECHOES_PER_SECOND,
-    warmupMs: 0,
-    durationMs,
-    timeoutMs: 2000,
-  });
-}
+export const startEchoes = (natsUrl: string, fleet: Fleet, durationMs: number) =>
+  pacedPicks(natsUrl, fleet, durationMs, 'echoes', ECHO_PREFIX, ECHOES_PER_SECOND);
 
 /** Starts every load for `durationMs`; `done` resolves with what each saw. */
 export async function startLoad(
