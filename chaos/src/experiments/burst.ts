@@ -166,7 +166,6 @@ export async function burstExperiment(
     startPicks(stack.nats.url, fleet, burstMs).done,
     startEchoes(stack.nats.url, fleet, burstMs).done,
   ]);
-  await echo.stop();
   const burstSeconds = (performance.now() - burstStarted) / 1000;
   const cpuPercent = Object.fromEntries(
     Object.entries(pids).map(([label, pid]) => [
@@ -176,6 +175,7 @@ export async function burstExperiment(
   );
   // The generator has exited by now and reports its own.
   cpuPercent['burst generator'] = (offered.cpuSeconds / offered.seconds) * 100;
+  await echo.stop();
   const healthyAfter = await healthyGateways(stack, sizes.orgs);
   let after = await ingestTotals(stack);
   for (let i = 0; i < 100 && after.queued > 0; i += 1) {
