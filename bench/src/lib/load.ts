@@ -1,14 +1,13 @@
 // Drives a request/reply load from a child process and turns its samples into figures.
 import { fileURLToPath } from 'node:url';
 import {
-  ECHO_RESPONDER,
-  type EchoConfig,
   type LoadClient,
   REQUEST_LOAD,
   type RequestItem,
   type RequestLoadConfig,
   type RequestLoadResult,
   startClient,
+  startEcho as startEchoClient,
 } from '@gwpool/load-clients';
 import type { BenchContext } from './context.js';
 import { median, summarize } from './stats.js';
@@ -79,12 +78,8 @@ export class Series {
 }
 
 /** The raw NATS echo responder, in a process of its own. */
-export async function startEcho(natsUrl: string, credsPath?: string): Promise<LoadClient<unknown>> {
-  const config: EchoConfig = { natsUrl, subject: 'bench.echo.>', ...(credsPath ? { credsPath } : {}) };
-  const echo = startClient(ECHO_RESPONDER, config, { name: 'echo responder' });
-  await echo.ready;
-  return echo;
-}
+export const startEcho = (natsUrl: string, credsPath?: string): Promise<LoadClient<unknown>> =>
+  startEchoClient({ natsUrl, subject: 'bench.echo.>', ...(credsPath ? { credsPath } : {}) });
 
 /** The echo twin of a list of requests: same payloads, a subject of the same shape and length. */
 export const echoOf = (items: readonly RequestItem[]): RequestItem[] =>

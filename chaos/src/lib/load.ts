@@ -2,8 +2,6 @@
 // to after the last), route.pick at 200/s, pool.create at 10/s, and a gateway whose check flips every half second,
 // so that its pool's health stream never goes quiet.
 import {
-  ECHO_RESPONDER,
-  type EchoConfig,
   HEARTBEAT_LOAD,
   type HeartbeatLoadConfig,
   type HeartbeatLoadResult,
@@ -11,6 +9,7 @@ import {
   type RequestLoadConfig,
   type RequestLoadResult,
   startClient,
+  startEcho,
 } from '@gwpool/load-clients';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { COMMAND_ORG, FLAPPER, type Fleet, GATEWAYS, ORG, STEADY } from './fleet.js';
@@ -69,12 +68,7 @@ export const startPicks = (natsUrl: string, fleet: Fleet, durationMs: number) =>
   pacedPicks(natsUrl, fleet, durationMs, 'picks', 'gwpool.v1.', PICKS_PER_SECOND);
 
 /** The raw NATS echo responder, in a process of its own, until stopped. */
-export async function startEchoResponder(natsUrl: string) {
-  const config: EchoConfig = { natsUrl, subject: `${ECHO_PREFIX}>` };
-  const echo = startClient(ECHO_RESPONDER, config, { name: 'echo responder' });
-  await echo.ready;
-  return echo;
-}
+export const startEchoResponder = (natsUrl: string) => startEcho({ natsUrl, subject: `${ECHO_PREFIX}>` });
 
 /**
  * Requests to the echo responder for `durationMs`, paced and shaped as the picks are (same client, payloads and
